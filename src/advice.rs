@@ -1,0 +1,88 @@
+//! What a failure means and what the operator can do about it.
+
+use crate::app::Context;
+use crate::store::{ErrorKind, StoreError};
+
+pub fn headline(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::NoRegion => "No AWS region is set",
+        ErrorKind::NoCredentials => "No AWS credentials were found",
+        ErrorKind::ExpiredCredentials => "The AWS credentials have expired",
+        ErrorKind::InvalidCredentials => "AWS did not accept the credentials",
+        ErrorKind::AccessDenied => "Access denied",
+        ErrorKind::Unreachable => "The Secrets Manager endpoint could not be reached",
+        ErrorKind::Throttled => "Secrets Manager is throttling requests",
+        ErrorKind::NotFound => "The secret no longer exists",
+        ErrorKind::InvalidRequest => "Secrets Manager rejected the request",
+        ErrorKind::Service | ErrorKind::Other => "Secrets Manager returned an error",
+    }
+}
+
+/// The next step, naming the profile and endpoint in use.
+pub fn fix(error: &StoreError, context: &Context) -> String {
+    let profile = context.profile.as_deref().unwrap_or("default");
+    match error.kind {
+        ErrorKind::NoRegion => "Start reprieve again with --region REGION, or set AWS_REGION, \
+             or add `region = ...` to the profile in ~/.aws/config."
+            .to_owned(),
+        ErrorKind::NoCredentials => format!(
+            "Run `aws sso login --profile {profile}` for an SSO profile, pick another \
+             profile with --profile NAME, or set AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY. Then press R."
+        ),
+        ErrorKind::ExpiredCredentials => format!(
+            "Run `aws sso login --profile {profile}` (or refresh the credentials \
+             of profile {profile}), then press R."
+        ),
+        ErrorKind::InvalidCredentials => match &context.endpoint_url {
+            Some(url) => format!("Check the credentials accepted by {url}, then press R."),
+            None => format!(
+                "Check the access key of profile {profile} (or AWS_ACCESS_KEY_ID), or \
+                 pass --profile NAME. Then press R."
+            ),
+        },
+        ErrorKind::AccessDenied => "Your identity needs secretsmanager:ListSecrets to list \
+             and secretsmanager:RestoreSecret to restore (see the README's IAM policy). \
+             Or pick another role with --profile NAME."
+            .to_owned(),
+        ErrorKind::Unreachable => match &context.endpoint_url {
+            Some(url) => format!("Check that {url} is up and reachable, then press R."),
+            None => "Check the network connection and --region, then press R.".to_owned(),
+        },
+        ErrorKind::Throttled => "Wait a few seconds, then press R.".to_owned(),
+        _ => "Press R to try again.".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(profile: Option<&str>, endpoint: Option<&str>) -> Context {
+        Context {
+            profile: profile.map(str::to_owned),
+            endpoint_url: endpoint.map(str::to_owned),
+            ..Context::default()
+        }
+    }
+
+    #[test]
+    fn expired_credentials_name_the_sso_login_for_the_profile() {
+        let e = StoreError::new(ErrorKind::ExpiredCredentials, None, "token expired");
+        let fix = fix(&e, &ctx(Some("prod-admin"), None));
+        assert!(fix.contains("aws sso login --profile prod-admin"), "{fix}");
+    }
+
+    #[test]
+    fn unreachable_endpoint_names_the_endpoint() {
+        let e = StoreError::new(ErrorKind::Unreachable, None, "connection refused");
+        let fix = fix(&e, &ctx(None, Some("http://127.0.0.1:4566")));
+        assert!(fix.contains("http://127.0.0.1:4566"), "{fix}");
+    }
+
+    #[test]
+    fn missing_region_says_how_to_set_one() {
+        let e = StoreError::new(ErrorKind::NoRegion, None, "no region");
+        assert!(fix(&e, &ctx(None, None)).contains("--region"));
+    }
+}

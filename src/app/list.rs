@@ -1,0 +1,248 @@
+//! The pending secrets, their order, the name filter and the selection.
+//!
+//! Rows are kept sorted soonest purge first. The selection is remembered by
+//! ARN, so it survives new pages, refreshes and filter changes.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+use crate::schedule::scheduled_purge;
+use crate::store::{Arn, PendingSecret, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RestoreState {
+    Idle,
+    Restoring,
+    Failed(StoreError),
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub secret: PendingSecret,
+    pub purge: Timestamp,
+    pub restore: RestoreState,
+    /// Lowercased name, for the case-insensitive filter.
+    key: String,
+    /// The load generation that last listed this row.
+    seen: u64,
+}
+
+impl Row {
+    fn new(secret: PendingSecret, seen: u64) -> Self {
+        Row {
+            purge: scheduled_purge(secret.deleted_date),
+            key: secret.name.to_lowercase(),
+            secret,
+            restore: RestoreState::Idle,
+            seen,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct SecretList {
+    rows: Vec<Row>,
+    by_arn: HashMap<Arn, usize>,
+    /// Indexes into `rows` that match the filter, in row order.
+    visible: Vec<usize>,
+    query: String,
+    selected: Option<Arn>,
+    /// Row index of the selection when last seen; where to land if it leaves.
+    anchor: usize,
+    /// Position of the selection within `visible`.
+    cursor: usize,
+    /// First visible position drawn on screen.
+    offset: usize,
+    viewport: usize,
+}
+
+impl SecretList {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn visible_len(&self) -> usize {
+        self.visible.len()
+    }
+
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    pub fn get(&self, arn: &Arn) -> Option<&Row> {
+        self.by_arn.get(arn).map(|&i| &self.rows[i])
+    }
+
+    pub fn get_mut(&mut self, arn: &Arn) -> Option<&mut Row> {
+        self.by_arn.get(arn).map(|&i| &mut self.rows[i])
+    }
+
+    pub fn selected(&self) -> Option<&Row> {
+        let i = *self.visible.get(self.cursor)?;
+        Some(&self.rows[i])
+    }
+
+    /// Position of the selection among the visible rows.
+    pub fn cursor(&self) -> Option<usize> {
+        (!self.visible.is_empty()).then_some(self.cursor)
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The visible rows from `offset`, at most `n` of them.
+    pub fn window(&self, offset: usize, n: usize) -> impl Iterator<Item = &Row> {
+        self.visible
+            .iter()
+            .skip(offset)
+            .take(n)
+            .map(|&i| &self.rows[i])
+    }
+
+    pub fn visible_rows(&self) -> impl Iterator<Item = &Row> {
+        self.window(0, usize::MAX)
+    }
+
+    /// Adds or updates listed secrets, keeping any restore in progress.
+    pub fn upsert(&mut self, secrets: Vec<PendingSecret>, generation: u64) {
+        for secret in secrets {
+            match self.by_arn.get(&secret.arn) {
+                Some(&i) => {
+                    let row = &mut self.rows[i];
+                    row.purge = scheduled_purge(secret.deleted_date);
+                    row.key = secret.name.to_lowercase();
+                    row.secret = secret;
+                    row.seen = generation;
+                }
+                None => {
+                    self.by_arn.insert(secret.arn.clone(), self.rows.len());
+                    self.rows.push(Row::new(secret, generation));
+                }
+            }
+        }
+        self.rows.sort_by(|a, b| {
+            (a.purge, &a.secret.name, &a.secret.arn).cmp(&(b.purge, &b.secret.name, &b.secret.arn))
+        });
+        self.reindex();
+    }
+
+    /// After a complete listing: drops rows it did not list. A row being
+    /// restored stays until its own result arrives.
+    pub fn retain_seen(&mut self, generation: u64) {
+        let before = self.rows.len();
+        self.rows
+            .retain(|r| r.seen >= generation || r.restore == RestoreState::Restoring);
+        if self.rows.len() != before {
+            self.reindex();
+        }
+    }
+
+    pub fn remove(&mut self, arn: &Arn) -> Option<Row> {
+        let i = self.by_arn.get(arn).copied()?;
+        let row = self.rows.remove(i);
+        self.reindex();
+        Some(row)
+    }
+
+    pub fn set_query(&mut self, query: &str) {
+        let query = query.to_lowercase();
+        if query != self.query {
+            self.query = query;
+            self.reconcile();
+        }
+    }
+
+    pub fn set_viewport(&mut self, rows: usize) {
+        self.viewport = rows;
+        self.scroll();
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let last = self.visible.len() - 1;
+        let target = self.cursor.saturating_add_signed(delta).min(last);
+        self.select_at(target);
+    }
+
+    pub fn page(&mut self, pages: isize) {
+        let step = self.viewport.max(1) as isize;
+        self.move_by(pages * step);
+    }
+
+    pub fn select_first(&mut self) {
+        if !self.visible.is_empty() {
+            self.select_at(0);
+        }
+    }
+
+    pub fn select_last(&mut self) {
+        if let Some(last) = self.visible.len().checked_sub(1) {
+            self.select_at(last);
+        }
+    }
+
+    fn select_at(&mut self, pos: usize) {
+        self.cursor = pos;
+        let i = self.visible[pos];
+        self.anchor = i;
+        self.selected = Some(self.rows[i].secret.arn.clone());
+        self.scroll();
+    }
+
+    fn reindex(&mut self) {
+        self.by_arn.clear();
+        for (i, row) in self.rows.iter().enumerate() {
+            self.by_arn.insert(row.secret.arn.clone(), i);
+        }
+        self.reconcile();
+    }
+
+    /// Rebuilds the visible rows and puts the selection back on its secret,
+    /// or, when that secret left the view, on the next row below it.
+    fn reconcile(&mut self) {
+        let query = &self.query;
+        self.visible = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| query.is_empty() || r.key.contains(query.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        if self.visible.is_empty() {
+            self.cursor = 0;
+            self.offset = 0;
+            return;
+        }
+        // A selection that is filtered out lands on the next match below it;
+        // one that is gone lands where it used to be.
+        let current = self.selected.as_ref().and_then(|arn| self.by_arn.get(arn));
+        let pos = match (current, &self.selected) {
+            (Some(i), _) => self.visible.partition_point(|v| v < i),
+            (None, None) => 0,
+            (None, Some(_)) => self.visible.partition_point(|&v| v < self.anchor),
+        };
+        let pos = pos.min(self.visible.len() - 1);
+        self.select_at(pos);
+    }
+
+    /// Keeps the selection on screen, moving the window as little as possible.
+    fn scroll(&mut self) {
+        let height = self.viewport.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + height {
+            self.offset = self.cursor + 1 - height;
+        }
+        // Never leave blank space below the last row when rows could fill it.
+        let max_offset = self.visible.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+}

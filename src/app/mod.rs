@@ -1,0 +1,344 @@
+//! State, messages, effects and the pure `update` that ties them together.
+
+pub mod list;
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use tui_input::{Input, InputRequest};
+
+use crate::store::{Arn, ErrorKind, Page, PendingSecret, StoreError};
+use list::{RestoreState, SecretList};
+
+/// What a key asks for. The keymap in `keys` maps key presses to these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    OpenFilter,
+    AcceptFilter,
+    ClearFilter,
+    Restore,
+    Confirm,
+    Cancel,
+    Refresh,
+    Help,
+    CloseHelp,
+    Quit,
+}
+
+/// The secret a restore is about, captured when the key was pressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub arn: Arn,
+    pub name: String,
+    pub deleted_date: Timestamp,
+}
+
+impl Target {
+    fn of(secret: &PendingSecret) -> Self {
+        Target {
+            arn: secret.arn.clone(),
+            name: secret.name.clone(),
+            deleted_date: secret.deleted_date,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Action(Action),
+    FilterEdit(InputRequest),
+    /// The terminal's size in cells.
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Tick(Timestamp),
+    PageLoaded {
+        generation: u64,
+        page: Page,
+    },
+    LoadFailed {
+        generation: u64,
+        error: StoreError,
+    },
+    RestoreFinished {
+        target: Target,
+        result: Result<(), StoreError>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    LoadPage {
+        generation: u64,
+        token: Option<String>,
+    },
+    Restore(Target),
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    List,
+    Filter,
+    Confirm(Target),
+    Help,
+}
+
+/// Where the secrets come from, for the header and for advice on errors.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// e.g. "us-east-1 · profile prod", or "demo".
+    pub source: String,
+    /// The profile a fix should name (`aws sso login --profile X`).
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub utc: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Load {
+    pub generation: u64,
+    pub loading: bool,
+    /// Entries seen by the current (or last) listing, pending or not.
+    pub scanned: usize,
+    pub pages: usize,
+    /// A listing has run to its last page at least once.
+    pub completed: bool,
+    pub error: Option<StoreError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub tone: Tone,
+    pub text: String,
+}
+
+pub struct State {
+    pub context: Context,
+    pub tz: TimeZone,
+    pub now: Timestamp,
+    pub mode: Mode,
+    pub list: SecretList,
+    pub filter: Input,
+    pub load: Load,
+    pub status: Option<Status>,
+    /// Secrets restored this session, with the `DeletedDate` they had, so a
+    /// lagging listing cannot put them back.
+    pub restored: HashMap<Arn, Timestamp>,
+    pub size: (u16, u16),
+    /// Restore calls sent and not yet answered.
+    pub in_flight: usize,
+}
+
+impl State {
+    pub fn new(context: Context, tz: TimeZone, now: Timestamp) -> Self {
+        State {
+            context,
+            tz,
+            now,
+            mode: Mode::List,
+            list: SecretList::default(),
+            filter: Input::default(),
+            load: Load::default(),
+            status: None,
+            restored: HashMap::new(),
+            size: (0, 0),
+            in_flight: 0,
+        }
+    }
+
+    /// Starts the first listing.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.refresh()
+    }
+
+    /// Something on screen moves by itself (spinner).
+    pub fn animating(&self) -> bool {
+        self.load.loading || self.in_flight > 0
+    }
+
+    /// The listing failed before anything could be shown.
+    pub fn startup_error(&self) -> Option<&StoreError> {
+        match &self.load.error {
+            Some(e) if !self.load.completed && self.list.is_empty() && !self.load.loading => {
+                Some(e)
+            }
+            _ => None,
+        }
+    }
+
+    fn set_status(&mut self, tone: Tone, text: impl Into<String>) {
+        self.status = Some(Status {
+            tone,
+            text: text.into(),
+        });
+    }
+
+    fn refresh(&mut self) -> Vec<Effect> {
+        self.load.generation += 1;
+        self.load.loading = true;
+        self.load.scanned = 0;
+        self.load.pages = 0;
+        vec![Effect::LoadPage {
+            generation: self.load.generation,
+            token: None,
+        }]
+    }
+}
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Action(action) => on_action(state, action),
+        Msg::FilterEdit(req) => {
+            if state.mode == Mode::Filter {
+                state.filter.handle(req);
+                state.list.set_query(state.filter.value());
+            }
+            vec![]
+        }
+        Msg::Resize { width, height } => {
+            state.size = (width, height);
+            state.list.set_viewport(crate::ui::table_rows(height));
+            vec![]
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            vec![]
+        }
+        Msg::PageLoaded { generation, page } => on_page(state, generation, page),
+        Msg::LoadFailed { generation, error } => {
+            if generation == state.load.generation {
+                state.load.loading = false;
+                if !state.list.is_empty() || state.load.completed {
+                    state.set_status(Tone::Error, format!("Listing failed: {error}"));
+                }
+                state.load.error = Some(error);
+            }
+            vec![]
+        }
+        Msg::RestoreFinished { target, result } => {
+            on_restore_finished(state, target, result);
+            vec![]
+        }
+    }
+}
+
+fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    use Action::*;
+    match action {
+        Up => state.list.move_by(-1),
+        Down => state.list.move_by(1),
+        PageUp => state.list.page(-1),
+        PageDown => state.list.page(1),
+        Top => state.list.select_first(),
+        Bottom => state.list.select_last(),
+        OpenFilter => state.mode = Mode::Filter,
+        AcceptFilter => state.mode = Mode::List,
+        ClearFilter => {
+            state.filter.reset();
+            state.list.set_query("");
+            state.mode = Mode::List;
+        }
+        Restore => ask_restore(state),
+        Confirm => {
+            if let Mode::Confirm(target) = std::mem::replace(&mut state.mode, Mode::List) {
+                return confirm_restore(state, target);
+            }
+        }
+        Cancel | CloseHelp => state.mode = Mode::List,
+        Refresh => return state.refresh(),
+        Help => state.mode = Mode::Help,
+        Quit => return vec![Effect::Quit],
+    }
+    vec![]
+}
+
+fn ask_restore(state: &mut State) {
+    let Some(row) = state.list.selected() else {
+        return;
+    };
+    if row.restore == RestoreState::Restoring {
+        let text = format!("{} is already being restored", row.secret.name);
+        state.set_status(Tone::Info, text);
+        return;
+    }
+    state.mode = Mode::Confirm(Target::of(&row.secret));
+}
+
+fn confirm_restore(state: &mut State, target: Target) -> Vec<Effect> {
+    if let Some(row) = state.list.get_mut(&target.arn) {
+        if row.restore == RestoreState::Restoring {
+            return vec![];
+        }
+        row.restore = RestoreState::Restoring;
+    }
+    state.set_status(Tone::Info, format!("Restoring {}…", target.name));
+    state.in_flight += 1;
+    vec![Effect::Restore(target)]
+}
+
+fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
+    if generation != state.load.generation {
+        return vec![];
+    }
+    state.load.scanned += page.scanned;
+    state.load.pages += 1;
+    let restored = &state.restored;
+    let fresh = page
+        .pending
+        .into_iter()
+        .filter(|s| restored.get(&s.arn) != Some(&s.deleted_date))
+        .collect();
+    state.list.upsert(fresh, generation);
+    match page.next_token {
+        Some(token) => vec![Effect::LoadPage {
+            generation,
+            token: Some(token),
+        }],
+        None => {
+            state.list.retain_seen(generation);
+            state.load.loading = false;
+            state.load.completed = true;
+            state.load.error = None;
+            vec![]
+        }
+    }
+}
+
+fn on_restore_finished(state: &mut State, target: Target, result: Result<(), StoreError>) {
+    state.in_flight = state.in_flight.saturating_sub(1);
+    match result {
+        Ok(()) => {
+            state.list.remove(&target.arn);
+            state.set_status(Tone::Success, format!("Restored {}", target.name));
+            state.restored.insert(target.arn, target.deleted_date);
+        }
+        Err(error) if error.kind == ErrorKind::NotFound => {
+            state.list.remove(&target.arn);
+            let text = format!("{} no longer exists ({error})", target.name);
+            state.set_status(Tone::Error, text);
+        }
+        Err(error) => {
+            let text = format!("Restore of {} failed: {error}", target.name);
+            state.set_status(Tone::Error, text);
+            if let Some(row) = state.list.get_mut(&target.arn) {
+                row.restore = RestoreState::Failed(error);
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Find AWS Secrets Manager secrets that are scheduled for deletion, and
+/// restore them before their recovery window ends.
+#[derive(Debug, Parser)]
+#[command(name = "reprieve", version, about)]
+pub struct Cli {
+    /// Named profile from ~/.aws/config (default: AWS_PROFILE, then "default").
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Region to list (default: AWS_REGION, then the profile's region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send requests to this endpoint instead of AWS (LocalStack, moto).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Use built-in sample data instead of AWS; needs no account.
+    #[arg(long, conflicts_with_all = ["profile", "region", "endpoint_url"])]
+    pub demo: bool,
+
+    /// Show dates in UTC instead of local time.
+    #[arg(long)]
+    pub utc: bool,
+
+    /// Append diagnostic logs to this file (level from REPRIEVE_LOG, default info).
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}

@@ -1,0 +1,12 @@
+//! reprieve: a terminal dashboard for AWS Secrets Manager secrets that are
+//! scheduled for deletion.
+
+pub mod advice;
+pub mod app;
+pub mod cli;
+pub mod keys;
+pub mod runtime;
+pub mod schedule;
+pub mod store;
+pub mod text;
+pub mod ui;

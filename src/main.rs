@@ -1,0 +1,145 @@
+use std::fs::OpenOptions;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use aws_config::environment::region::EnvironmentVariableRegionProvider;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::ProfileFileRegionProvider;
+use clap::Parser;
+use crossterm::event::EventStream;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use reprieve::app::{Context, State};
+use reprieve::cli::Cli;
+use reprieve::runtime;
+use reprieve::store::SecretStore;
+use reprieve::store::aws::{AwsOptions, AwsStore};
+use reprieve::store::demo::DemoStore;
+
+/// What a demo call costs, so loading and restoring can be watched.
+const DEMO_LATENCY: Duration = Duration::from_millis(300);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(e) = init_logging(&cli) {
+        eprintln!("reprieve: {e:#}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("reprieve: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    // Quitting never waits for a slow AWS call to finish.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("reprieve: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let now = Timestamp::now();
+    let (store, context): (Arc<dyn SecretStore>, Context) = if cli.demo {
+        let store = DemoStore::seeded(now, DEMO_LATENCY)?;
+        let context = Context {
+            source: format!("demo · {} · sample data, no AWS calls", store.region()),
+            ..Context::default()
+        };
+        (Arc::new(store), context)
+    } else {
+        aws_store(&cli).await
+    };
+    let context = Context {
+        utc: cli.utc,
+        ..context
+    };
+    let tz = if cli.utc {
+        TimeZone::UTC
+    } else {
+        TimeZone::system()
+    };
+    let mut state = State::new(context, tz, now);
+
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let result = runtime::run(&mut terminal, &mut state, store, EventStream::new()).await;
+    ratatui::restore();
+    result.context("terminal I/O failed")
+}
+
+async fn aws_store(cli: &Cli) -> (Arc<dyn SecretStore>, Context) {
+    let profile = cli
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+    // Only local sources here (flag, environment, config file): the full
+    // chain may ask the instance metadata service, which happens later in
+    // the background.
+    let mut local = ProfileFileRegionProvider::builder();
+    if let Some(p) = &profile {
+        local = local.profile_name(p);
+    }
+    let region = RegionProviderChain::first_try(cli.region.clone().map(aws_config::Region::new))
+        .or_else(EnvironmentVariableRegionProvider::new())
+        .or_else(local.build())
+        .region()
+        .await
+        .map(|r| r.to_string());
+
+    let mut source = region
+        .clone()
+        .unwrap_or_else(|| "region not set".to_owned());
+    source.push_str(&format!(
+        " · profile {}",
+        profile.as_deref().unwrap_or("default")
+    ));
+    if let Some(url) = &cli.endpoint_url {
+        source.push_str(&format!(" · {url}"));
+    }
+    let store = AwsStore::new(AwsOptions {
+        profile: cli.profile.clone(),
+        region,
+        endpoint_url: cli.endpoint_url.clone(),
+    });
+    let context = Context {
+        source,
+        profile,
+        endpoint_url: cli.endpoint_url.clone(),
+        utc: cli.utc,
+    };
+    (Arc::new(store), context)
+}
+
+fn init_logging(cli: &Cli) -> anyhow::Result<()> {
+    let Some(path) = &cli.log_file else {
+        return Ok(());
+    };
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open log file {}", path.display()))?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REPRIEVE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .init();
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!("panic: {info}");
+        default_hook(info);
+    }));
+    Ok(())
+}

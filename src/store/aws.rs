@@ -1,0 +1,243 @@
+//! `SecretStore` over the AWS SDK. SDK types stop here.
+
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_secretsmanager::Client;
+use aws_sdk_secretsmanager::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_secretsmanager::types::SecretListEntry;
+use jiff::Timestamp;
+use tokio::sync::OnceCell;
+
+use super::{Arn, ErrorKind, Page, PendingSecret, Restored, SecretStore, StoreError, StoreFuture};
+
+/// Largest page `ListSecrets` accepts.
+pub const PAGE_SIZE: i32 = 100;
+
+/// Where to connect, as given on the command line. `None` defers to the
+/// standard AWS environment variables and config files.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+pub struct AwsStore {
+    options: AwsOptions,
+    // Loading the config can touch the network (IMDS, SSO), so it happens on
+    // the first call, inside a spawned task, never before the UI is up.
+    client: OnceCell<Option<Client>>,
+}
+
+impl AwsStore {
+    pub fn new(options: AwsOptions) -> Self {
+        AwsStore {
+            options,
+            client: OnceCell::new(),
+        }
+    }
+
+    /// Builds a client from an already loaded config (tests use this).
+    pub fn from_config(config: &aws_config::SdkConfig) -> Self {
+        let store = AwsStore::new(AwsOptions::default());
+        let client = config.region().is_some().then(|| Client::new(config));
+        // A fresh cell cannot be full, so this cannot fail.
+        let _ = store.client.set(client);
+        store
+    }
+
+    async fn client(&self) -> Result<&Client, StoreError> {
+        let client = self
+            .client
+            .get_or_init(|| async {
+                let config = load_config(&self.options).await;
+                config.region().is_some().then(|| Client::new(&config))
+            })
+            .await;
+        client.as_ref().ok_or_else(|| {
+            StoreError::new(
+                ErrorKind::NoRegion,
+                None,
+                "No AWS region is configured for this profile or environment.",
+            )
+        })
+    }
+
+    async fn fetch_page(&self, token: Option<String>) -> Result<Page, StoreError> {
+        let client = self.client().await?;
+        let out = client
+            .list_secrets()
+            .include_planned_deletion(true)
+            .max_results(PAGE_SIZE)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(classify)?;
+        let entries = out.secret_list();
+        Ok(Page {
+            pending: entries.iter().filter_map(pending_from_entry).collect(),
+            scanned: entries.len(),
+            // An empty token would loop forever on the same page.
+            next_token: out.next_token.filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn restore_one(&self, arn: Arn) -> Result<Restored, StoreError> {
+        let client = self.client().await?;
+        let out = client
+            .restore_secret()
+            .secret_id(arn.as_str())
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(Restored {
+            arn: out.arn.map(Arn::new).unwrap_or(arn),
+            name: out.name.unwrap_or_default(),
+        })
+    }
+}
+
+impl SecretStore for AwsStore {
+    fn list_page(&self, token: Option<String>) -> StoreFuture<'_, Page> {
+        Box::pin(self.fetch_page(token))
+    }
+
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored> {
+        Box::pin(self.restore_one(arn))
+    }
+}
+
+pub async fn load_config(options: &AwsOptions) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(4))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .build(),
+        );
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &options.region {
+        loader = loader.region(aws_config::Region::new(region.clone()));
+    }
+    if let Some(url) = &options.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// Keeps entries that carry `DeletedDate`; a pending entry without an ARN
+/// cannot be acted on, so it is dropped too.
+fn pending_from_entry(entry: &SecretListEntry) -> Option<PendingSecret> {
+    let deleted = entry.deleted_date()?;
+    let deleted_date = Timestamp::from_nanosecond(deleted.as_nanos()).ok()?;
+    let arn = entry.arn()?;
+    Some(PendingSecret {
+        arn: Arn::new(arn),
+        name: entry.name().unwrap_or_default().to_owned(),
+        description: entry.description().map(str::to_owned),
+        deleted_date,
+    })
+}
+
+fn classify<E, R>(err: SdkError<E, R>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    if let SdkError::ServiceError(service) = &err {
+        let inner = service.err();
+        let code = inner.code();
+        let message = inner
+            .message()
+            .map(str::to_owned)
+            .unwrap_or_else(|| DisplayErrorContext(&err).to_string());
+        return StoreError::new(kind_from_code(code), code, message);
+    }
+    let message = DisplayErrorContext(&err).to_string();
+    let kind = match &err {
+        SdkError::TimeoutError(_) => ErrorKind::Unreachable,
+        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => ErrorKind::Unreachable,
+        _ if is_credentials_error(&err) => credentials_kind(&message),
+        _ => ErrorKind::Other,
+    };
+    StoreError::new(kind, None, message)
+}
+
+fn is_credentials_error(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(err);
+    while let Some(e) = source {
+        if e.is::<aws_credential_types::provider::error::CredentialsError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
+fn credentials_kind(message: &str) -> ErrorKind {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("expired") {
+        ErrorKind::ExpiredCredentials
+    } else {
+        ErrorKind::NoCredentials
+    }
+}
+
+fn kind_from_code(code: Option<&str>) -> ErrorKind {
+    match code.unwrap_or_default() {
+        "ResourceNotFoundException" => ErrorKind::NotFound,
+        "AccessDeniedException" | "AccessDenied" => ErrorKind::AccessDenied,
+        "ThrottlingException" | "Throttling" | "TooManyRequestsException" => ErrorKind::Throttled,
+        "ExpiredTokenException" | "ExpiredToken" | "RequestExpired" => {
+            ErrorKind::ExpiredCredentials
+        }
+        "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "InvalidSignatureException"
+        | "IncompleteSignature"
+        | "MissingAuthenticationToken" => ErrorKind::InvalidCredentials,
+        "InvalidRequestException" | "InvalidParameterException" => ErrorKind::InvalidRequest,
+        "" => ErrorKind::Other,
+        _ => ErrorKind::Service,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_kinds_an_operator_can_act_on() {
+        assert_eq!(
+            kind_from_code(Some("ResourceNotFoundException")),
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            kind_from_code(Some("AccessDeniedException")),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            kind_from_code(Some("ThrottlingException")),
+            ErrorKind::Throttled
+        );
+        assert_eq!(
+            kind_from_code(Some("ExpiredTokenException")),
+            ErrorKind::ExpiredCredentials
+        );
+        assert_eq!(
+            kind_from_code(Some("UnrecognizedClientException")),
+            ErrorKind::InvalidCredentials
+        );
+        assert_eq!(
+            kind_from_code(Some("InternalServiceError")),
+            ErrorKind::Service
+        );
+        assert_eq!(kind_from_code(None), ErrorKind::Other);
+    }
+}

@@ -1,0 +1,111 @@
+//! The seam between the app and Secrets Manager: our own types, one trait.
+
+pub mod aws;
+pub mod demo;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+/// A secret's ARN: the identity every action and result is keyed by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Arn(Arc<str>);
+
+impl Arn {
+    pub fn new(s: impl Into<Arc<str>>) -> Self {
+        Arn(s.into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Arn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A secret that is scheduled for deletion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSecret {
+    pub arn: Arn,
+    pub name: String,
+    pub description: Option<String>,
+    /// The `DeletedDate` stamp exactly as Secrets Manager reported it.
+    pub deleted_date: Timestamp,
+}
+
+/// One page of `ListSecrets`, already reduced to the pending entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    pub pending: Vec<PendingSecret>,
+    /// Every entry on the page, pending or not.
+    pub scanned: usize,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    pub arn: Arn,
+    pub name: String,
+}
+
+/// What kind of failure, so the UI can say what to do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    NoRegion,
+    NoCredentials,
+    ExpiredCredentials,
+    InvalidCredentials,
+    AccessDenied,
+    Unreachable,
+    Throttled,
+    NotFound,
+    InvalidRequest,
+    Service,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError {
+    pub kind: ErrorKind,
+    /// The AWS error code, when the service sent one.
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl StoreError {
+    pub fn new(kind: ErrorKind, code: Option<&str>, message: impl Into<String>) -> Self {
+        StoreError {
+            kind,
+            code: code.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// Where secrets come from: AWS, or the in-memory demo.
+pub trait SecretStore: Send + Sync {
+    /// One `ListSecrets` page (planned deletions included), from `token` onwards.
+    fn list_page(&self, token: Option<String>) -> StoreFuture<'_, Page>;
+
+    /// `RestoreSecret` on one ARN.
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored>;
+}

@@ -1,0 +1,101 @@
+//! Making untrusted strings safe and tidy for a terminal cell.
+
+use std::borrow::Cow;
+
+use unicode_width::UnicodeWidthChar;
+
+/// Replaces control characters (escape sequences included) with visible
+/// stand-ins, so a secret's name can never drive the terminal.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                // The Unicode "control pictures" block mirrors C0 controls.
+                '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+                '\x7f' => '\u{2421}',
+                c if c.is_control() => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Cuts `s` to at most `width` columns, ending with "…" when it had to cut.
+pub fn truncate(s: &str, width: usize) -> Cow<'_, str> {
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return Cow::Borrowed(s);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Sanitizes, then fits into `width` columns.
+pub fn cell(s: &str, width: usize) -> String {
+    truncate(&sanitize(s), width).into_owned()
+}
+
+/// 2034 -> "2,034".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn escape_sequences_become_visible_and_inert() {
+        let s = sanitize("prod/\x1b[2Jdb\x07\n");
+        assert_eq!(s, "prod/␛[2Jdb␇␊");
+        assert!(!s.chars().any(char::is_control));
+        assert_eq!(sanitize("\u{9b}x"), "\u{fffd}x");
+        assert!(matches!(sanitize("plain/name"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn truncation_counts_columns_not_bytes() {
+        assert_eq!(truncate("abcdef", 6), "abcdef");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        // Wide characters take two columns each; never split one.
+        let t = truncate("日本語のシークレット", 7);
+        assert_eq!(t, "日本語…");
+        assert!(t.width() <= 7);
+        let long = "x".repeat(512);
+        assert_eq!(truncate(&long, 40).width(), 40);
+        assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(2034), "2,034");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

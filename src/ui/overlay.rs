@@ -1,0 +1,136 @@
+//! Boxes drawn over the list: confirmation, help, and the startup error.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use crate::advice;
+use crate::app::{State, Target};
+use crate::keys::{self, Context};
+use crate::schedule::{format_left, scheduled_purge, time_left};
+use crate::store::StoreError;
+use crate::text::cell;
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [_, col, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(width.min(area.width)),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, row, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height.min(area.height)),
+        Constraint::Fill(1),
+    ])
+    .areas(col);
+    row
+}
+
+fn field(label: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<10}"), Style::new().bold()),
+        Span::raw(value),
+    ])
+}
+
+/// "y/Enter restore · n/Esc cancel", straight from the keymap.
+fn hint_line(context: Context) -> Line<'static> {
+    let mut spans = Vec::new();
+    for b in keys::bindings(context) {
+        let Some(hint) = b.hint else { continue };
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", Style::new().dim()));
+        }
+        spans.push(Span::styled(b.label, Style::new().bold()));
+        spans.push(Span::raw(format!(" {hint}")));
+    }
+    Line::from(spans)
+}
+
+pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
+    let area = centered(frame.area(), 76, 9);
+    let inner = usize::from(area.width.saturating_sub(14));
+    let purge = scheduled_purge(target.deleted_date);
+    let date = state.tz.to_datetime(purge).strftime("%Y-%m-%d %H:%M");
+    let left = format_left(time_left(purge, state.now));
+    let lines = vec![
+        Line::from("Cancel the scheduled deletion of this secret?"),
+        Line::default(),
+        field("Name", cell(&target.name, inner)),
+        field("ARN", cell(target.arn.as_str(), inner)),
+        field("Deletion", format!("{date} ({left})")),
+        Line::default(),
+        hint_line(Context::Confirm),
+    ];
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Restore secret ")
+        .border_style(Style::new().fg(Color::Cyan));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+pub fn help(frame: &mut Frame) {
+    let contexts = [Context::List, Context::Filter, Context::Confirm];
+    let mut lines = Vec::new();
+    for context in contexts {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(
+            context.title(),
+            Style::new().bold().underlined(),
+        ));
+        for b in keys::bindings(context) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<10}", b.label), Style::new().bold()),
+                Span::raw(b.description),
+            ]));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(hint_line(Context::Help));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let area = centered(frame.area(), 48, height);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Keys ");
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &StoreError) {
+    let width = area.width.saturating_sub(4).min(96);
+    let text_width = usize::from(width.saturating_sub(14));
+    let lines = vec![
+        Line::styled(advice::headline(error.kind), Style::new().bold().red()),
+        Line::default(),
+        field("Listing", cell(&state.context.source, text_width)),
+        field(
+            "AWS said",
+            crate::text::sanitize(&error.to_string()).into_owned(),
+        ),
+        Line::default(),
+        field("Fix", advice::fix(error, &state.context)),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("R", Style::new().bold()),
+            Span::raw(" retry · "),
+            Span::styled("q", Style::new().bold()),
+            Span::raw(" quit"),
+        ]),
+    ];
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Could not list secrets ")
+        .border_style(Style::new().fg(Color::Red));
+    let paragraph = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false });
+    let height = u16::try_from(paragraph.line_count(width)).unwrap_or(u16::MAX);
+    let rect = centered(area, width, height);
+    frame.render_widget(paragraph, rect);
+}
