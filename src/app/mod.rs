@@ -202,6 +202,13 @@ impl State {
 }
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(state, msg);
+    // The status line can grow or shrink the table; keep the selection on screen.
+    state.list.set_viewport(crate::ui::table_rows(state));
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(state, action),
         Msg::FilterEdit(req) => {
@@ -213,7 +220,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize { width, height } => {
             state.size = (width, height);
-            state.list.set_viewport(crate::ui::table_rows(height));
             vec![]
         }
         Msg::Tick(now) => {

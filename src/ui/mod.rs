@@ -7,19 +7,53 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Mode, State, Tone};
 use crate::keys::{self, Context};
-use crate::text::{cell, thousands};
+use crate::text::{cell, sanitize, thousands};
 
-/// Header, filter line, status and hints around the table.
-const CHROME_ROWS: u16 = 4;
+/// The most lines an AWS error may take in the status area.
+const MAX_STATUS_LINES: u16 = 3;
 
-/// How many secrets fit in a terminal `height` rows tall.
-pub fn table_rows(height: u16) -> usize {
-    // One more row for the table's column titles.
-    usize::from(height.saturating_sub(CHROME_ROWS + 1))
+struct Areas {
+    header: Rect,
+    filter: Rect,
+    body: Rect,
+    status: Rect,
+    hints: Rect,
+}
+
+fn layout(area: Rect, state: &State) -> Areas {
+    let status_lines = state.status.as_ref().map_or(1, |s| {
+        let lines = status_paragraph(&s.text, Style::new()).line_count(area.width);
+        u16::try_from(lines)
+            .unwrap_or(u16::MAX)
+            .clamp(1, MAX_STATUS_LINES)
+    });
+    let [header, filter, body, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(status_lines),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Areas {
+        header,
+        filter,
+        body,
+        status,
+        hints,
+    }
+}
+
+/// How many secrets fit on screen; `update` keeps the selection within it.
+pub fn table_rows(state: &State) -> usize {
+    let (width, height) = state.size;
+    let body = layout(Rect::new(0, 0, width, height), state).body;
+    // One row goes to the column titles.
+    usize::from(body.height.saturating_sub(1))
 }
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -30,14 +64,13 @@ fn spinner(state: &State) -> char {
 }
 
 pub fn render(frame: &mut Frame, state: &State) {
-    let [header, filter, body, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
+    let Areas {
+        header,
+        filter,
+        body,
+        status,
+        hints,
+    } = layout(frame.area(), state);
 
     render_header(frame, header, state);
     render_filter(frame, filter, state);
@@ -115,6 +148,10 @@ fn render_filter(frame: &mut Frame, area: Rect, state: &State) {
     }
 }
 
+fn status_paragraph(text: &str, style: Style) -> Paragraph<'static> {
+    Paragraph::new(Line::styled(format!(" {}", sanitize(text)), style)).wrap(Wrap { trim: false })
+}
+
 fn render_status(frame: &mut Frame, area: Rect, state: &State) {
     let Some(status) = &state.status else {
         return;
@@ -124,11 +161,7 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         Tone::Success => Style::new().fg(Color::Green),
         Tone::Error => Style::new().fg(Color::Red),
     };
-    let text = cell(&status.text, usize::from(area.width.saturating_sub(1)));
-    frame.render_widget(
-        Paragraph::new(Span::styled(format!(" {text}"), style)),
-        area,
-    );
+    frame.render_widget(status_paragraph(&status.text, style), area);
 }
 
 fn render_hints(frame: &mut Frame, area: Rect, state: &State) {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use crate::advice;
 use crate::app::{State, Target};
 use crate::keys::{self, Context};
-use crate::schedule::{format_left, scheduled_purge, time_left};
+use crate::schedule::{Urgency, format_left, scheduled_purge, time_left, urgency};
 use crate::store::StoreError;
 use crate::text::cell;
 
@@ -51,11 +51,23 @@ fn hint_line(context: Context) -> Line<'static> {
 }
 
 pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
-    let area = centered(frame.area(), 76, 9);
-    let inner = usize::from(area.width.saturating_sub(14));
+    // Wide enough for the whole ARN, so the operator can check it.
+    let want = u16::try_from(target.arn.as_str().len() + 14)
+        .unwrap_or(u16::MAX)
+        .max(60);
+    let area = centered(
+        frame.area(),
+        want.min(frame.area().width.saturating_sub(2)),
+        9,
+    );
+    let inner = usize::from(area.width.saturating_sub(12));
     let purge = scheduled_purge(target.deleted_date);
     let date = state.tz.to_datetime(purge).strftime("%Y-%m-%d %H:%M");
-    let left = format_left(time_left(purge, state.now));
+    let left = time_left(purge, state.now);
+    let left = match urgency(left) {
+        Urgency::Overdue => "overdue".to_owned(),
+        _ => format!("{} left", format_left(left)),
+    };
     let lines = vec![
         Line::from("Cancel the scheduled deletion of this secret?"),
         Line::default(),
