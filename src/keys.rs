@@ -248,7 +248,7 @@ pub fn map(mode: &Mode, event: &Event) -> Option<Msg> {
             let context = Context::of(mode);
             let pressed = normalize(k);
             let bound = bindings(context)
-                .find(|b| b.keys.iter().any(|&k| k == pressed))
+                .find(|b| b.keys.contains(&pressed))
                 .map(|b| Msg::Action(b.action));
             match context {
                 Context::Filter => bound.or_else(|| {

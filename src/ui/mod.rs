@@ -90,36 +90,39 @@ pub fn render(frame: &mut Frame, state: &State) {
 }
 
 fn render_header(frame: &mut Frame, area: Rect, state: &State) {
-    let title = Line::from(vec![
-        Span::styled(" reprieve ", Style::new().bold().reversed()),
-        Span::raw(" "),
-        Span::raw(cell(&state.context.source, usize::from(area.width) / 2)),
-    ]);
-    frame.render_widget(Paragraph::new(title), area);
-
-    let pending = state.list.len();
-    let mut count = if state.list.query().is_empty() {
-        format!("{} scheduled for deletion", thousands(pending))
-    } else {
-        format!(
-            "{} of {} scheduled for deletion",
-            thousands(state.list.visible_len()),
-            thousands(pending)
-        )
-    };
-    count.push_str(&format!(
-        " · {} secrets scanned ",
-        thousands(state.load.scanned)
-    ));
-    let mut spans = Vec::new();
+    let mut counts = Vec::new();
     if state.load.loading {
-        spans.push(Span::styled(
+        counts.push(Span::styled(
             format!("{} Loading… ", spinner(state)),
             Style::new().fg(Color::Cyan),
         ));
     }
-    spans.push(Span::raw(count));
-    frame.render_widget(Paragraph::new(Line::from(spans).right_aligned()), area);
+    if state.startup_error().is_none() {
+        let pending = thousands(state.list.len());
+        let shown = if state.list.query().is_empty() {
+            pending
+        } else {
+            format!("{} of {pending}", thousands(state.list.visible_len()))
+        };
+        counts.push(Span::raw(format!(
+            "{shown} scheduled for deletion · {} secrets scanned ",
+            thousands(state.load.scanned)
+        )));
+    }
+    let counts = Line::from(counts);
+    let counts_width = u16::try_from(counts.width()).unwrap_or(u16::MAX);
+    let [left, right] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(counts_width)]).areas(area);
+
+    let title = " reprieve ";
+    let room = usize::from(left.width).saturating_sub(title.len() + 2);
+    let title = Line::from(vec![
+        Span::styled(title, Style::new().bold().reversed()),
+        Span::raw(" "),
+        Span::raw(cell(&state.context.source, room)),
+    ]);
+    frame.render_widget(Paragraph::new(title), left);
+    frame.render_widget(Paragraph::new(counts), right);
 }
 
 fn render_filter(frame: &mut Frame, area: Rect, state: &State) {

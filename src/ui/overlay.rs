@@ -4,14 +4,14 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 
 use crate::advice;
 use crate::app::{State, Target};
 use crate::keys::{self, Context};
 use crate::schedule::{Urgency, format_left, scheduled_purge, time_left, urgency};
 use crate::store::StoreError;
-use crate::text::cell;
+use crate::text::{cell, sanitize, wrap};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [_, col, _] = Layout::horizontal([
@@ -29,11 +29,24 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     row
 }
 
+const LABEL_WIDTH: usize = 10;
+
 fn field(label: &str, value: String) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{label:<10}"), Style::new().bold()),
+        Span::styled(format!("{label:<LABEL_WIDTH$}"), Style::new().bold()),
         Span::raw(value),
     ])
+}
+
+/// A labelled value wrapped under itself, not under the label.
+fn wrapped_field(label: &str, value: &str, width: usize) -> Vec<Line<'static>> {
+    let width = width.saturating_sub(LABEL_WIDTH);
+    let mut lines = Vec::new();
+    for (i, part) in wrap(&sanitize(value), width).into_iter().enumerate() {
+        let label = if i == 0 { label } else { "" };
+        lines.push(field(label, part));
+    }
+    lines
 }
 
 /// "y/Enter restore · n/Esc cancel", straight from the keymap.
@@ -115,34 +128,34 @@ pub fn help(frame: &mut Frame) {
 }
 
 pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &StoreError) {
-    let width = area.width.saturating_sub(4).min(96);
-    let text_width = usize::from(width.saturating_sub(14));
-    let lines = vec![
+    let width = area.width.saturating_sub(4).min(100);
+    // Border and padding take four columns.
+    let text_width = usize::from(width.saturating_sub(4));
+    let mut lines = vec![
         Line::styled(advice::headline(error.kind), Style::new().bold().red()),
         Line::default(),
-        field("Listing", cell(&state.context.source, text_width)),
-        field(
-            "AWS said",
-            crate::text::sanitize(&error.to_string()).into_owned(),
-        ),
-        Line::default(),
-        field("Fix", advice::fix(error, &state.context)),
-        Line::default(),
-        Line::from(vec![
-            Span::styled("R", Style::new().bold()),
-            Span::raw(" retry · "),
-            Span::styled("q", Style::new().bold()),
-            Span::raw(" quit"),
-        ]),
     ];
+    lines.extend(wrapped_field("Listing", &state.context.source, text_width));
+    lines.extend(wrapped_field("AWS said", &error.to_string(), text_width));
+    lines.push(Line::default());
+    lines.extend(wrapped_field(
+        "Fix",
+        &advice::fix(error, &state.context),
+        text_width,
+    ));
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("R", Style::new().bold()),
+        Span::raw(" retry · "),
+        Span::styled("q", Style::new().bold()),
+        Span::raw(" quit"),
+    ]));
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(" Could not list secrets ")
+        .padding(Padding::horizontal(1))
         .border_style(Style::new().fg(Color::Red));
-    let paragraph = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false });
-    let height = u16::try_from(paragraph.line_count(width)).unwrap_or(u16::MAX);
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let rect = centered(area, width, height);
-    frame.render_widget(paragraph, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

@@ -1,0 +1,186 @@
+//! Screens as the operator sees them, drawn into ratatui's TestBackend.
+#![allow(clippy::unwrap_used)]
+
+mod fixtures;
+
+use fixtures::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use reprieve::app::{Action, Msg, State, update};
+use reprieve::store::{ErrorKind, StoreError};
+
+fn draw(state: &State) -> Terminal<TestBackend> {
+    let (width, height) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| reprieve::ui::render(frame, state))
+        .unwrap();
+    terminal
+}
+
+fn screen(state: &State) -> String {
+    draw(state).backend().to_string()
+}
+
+fn loaded_state() -> State {
+    let mut state = sized(110, 18);
+    listed(&mut state, sample());
+    state
+}
+
+#[test]
+fn loading() {
+    let mut state = sized(110, 12);
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: page(sample().into_iter().take(3).collect(), 100, Some("t")),
+        },
+    );
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn loading_before_the_first_page() {
+    let state = sized(80, 10);
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn loaded() {
+    insta::assert_snapshot!(screen(&loaded_state()));
+}
+
+#[test]
+fn filtered() {
+    let mut state = loaded_state();
+    typed(&mut state, "postgres");
+    let terminal = draw(&state);
+    insta::assert_snapshot!(terminal.backend().to_string());
+    // The cursor sits after the typed text on the filter line.
+    let mut terminal = terminal;
+    let cursor = terminal.get_cursor_position().unwrap();
+    assert_eq!((cursor.x, cursor.y), (3 + 8, 1));
+}
+
+#[test]
+fn filter_that_matches_nothing() {
+    let mut state = loaded_state();
+    typed(&mut state, "zzz");
+    act(&mut state, Action::AcceptFilter);
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn confirmation() {
+    let mut state = loaded_state();
+    act(&mut state, Action::Down);
+    act(&mut state, Action::Restore);
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn restoring_and_failed_rows() {
+    let mut state = loaded_state();
+    act(&mut state, Action::Restore);
+    let first = match &state.mode {
+        reprieve::app::Mode::Confirm(t) => t.clone(),
+        _ => unreachable!(),
+    };
+    act(&mut state, Action::Confirm);
+    act(&mut state, Action::Down);
+    act(&mut state, Action::Restore);
+    act(&mut state, Action::Confirm);
+    update(
+        &mut state,
+        Msg::RestoreFinished {
+            target: first,
+            result: Err(StoreError::new(
+                ErrorKind::AccessDenied,
+                Some("AccessDeniedException"),
+                "User: arn:aws:sts::111122223333:assumed-role/ops-readonly/alice is not authorized \
+                 to perform: secretsmanager:RestoreSecret on resource: prod/payments/stripe-webhook \
+                 because no identity-based policy allows the secretsmanager:RestoreSecret action",
+            )),
+        },
+    );
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn startup_error() {
+    let mut state = sized(100, 20);
+    update(
+        &mut state,
+        Msg::LoadFailed {
+            generation: 1,
+            error: StoreError::new(
+                ErrorKind::ExpiredCredentials,
+                None,
+                "failed to load credentials: the SSO session has expired; run aws sso login",
+            ),
+        },
+    );
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn nothing_scheduled_for_deletion() {
+    let mut state = sized(80, 10);
+    listed(&mut state, vec![]);
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn help_overlay() {
+    let mut state = sized(100, 32);
+    listed(&mut state, sample());
+    act(&mut state, Action::Help);
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn deadlines_are_coloured_by_how_close_they_are() {
+    let state = loaded_state();
+    let terminal = draw(&state);
+    let buffer = terminal.backend().buffer();
+    let row_of = |name: &str| {
+        (0..buffer.area.height)
+            .find(|&y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    .contains(name)
+            })
+            .unwrap()
+    };
+    let fg = |name: &str| buffer[(3, row_of(name))].fg;
+    // The first row is selected (reversed) but keeps its colour.
+    assert_eq!(fg("prod/payments/stripe-webhook"), Color::Red, "overdue");
+    assert_eq!(fg("prod/orders/postgres-primary"), Color::Red, "under 24 h");
+    assert_eq!(fg("prod/edge/cloudfront-key"), Color::Yellow, "under 72 h");
+    assert_eq!(fg("dev/alice/scratch"), Color::Reset, "later");
+}
+
+#[test]
+fn hostile_names_cannot_drive_the_terminal_or_break_the_layout() {
+    let mut state = sized(100, 14);
+    let mut odd = vec![
+        secret("evil/\u{1b}[2J\u{1b}]0;pwned\u{7}title", 5.0),
+        secret("line\nbreak\r\ttab", 6.0),
+        secret("team-東京/データベース/パスワード", 7.0),
+        secret(&"x".repeat(512), 8.0),
+        secret("", 9.0),
+    ];
+    odd[4].description = None;
+    odd[3].description = Some("\u{9b}31m".repeat(100));
+    listed(&mut state, odd);
+    let screen = screen(&state);
+    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{9b}') && !screen.contains('\u{7}'));
+    for line in screen.lines() {
+        assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+    }
+    insta::assert_snapshot!(screen);
+}

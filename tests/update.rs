@@ -1,0 +1,443 @@
+//! `update` as an operator would feel it: listing, filtering, selection and
+//! the restore lifecycle, with time fixed.
+#![allow(clippy::unwrap_used)]
+
+mod fixtures;
+
+use fixtures::*;
+use reprieve::app::list::RestoreState;
+use reprieve::app::{Action, Effect, Mode, Msg, Target, Tone, update};
+use reprieve::store::{ErrorKind, StoreError};
+
+fn restore_target(state: &mut State, name: &str) -> Target {
+    while selected(state).as_deref() != Some(name) {
+        act(state, Action::Down);
+    }
+    act(state, Action::Restore);
+    match &state.mode {
+        Mode::Confirm(target) => target.clone(),
+        other => panic!("expected a confirmation, got {other:?}"),
+    }
+}
+
+use reprieve::app::State;
+
+fn finish(state: &mut State, target: &Target, result: Result<(), StoreError>) {
+    update(
+        state,
+        Msg::RestoreFinished {
+            target: target.clone(),
+            result,
+        },
+    );
+}
+
+#[test]
+fn pages_show_as_they_arrive_and_listing_follows_next_token() {
+    let mut state = started();
+    assert!(state.load.loading);
+    let effects = update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: page(vec![secret("b", 50.0)], 100, Some("t1")),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::LoadPage {
+            generation: 1,
+            token: Some("t1".into())
+        }]
+    );
+    assert_eq!(names(&state), ["b"], "rows appear before the last page");
+    assert!(state.load.loading);
+
+    // AWS may send an empty page that still has a token: keep going.
+    let effects = update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: page(vec![], 0, Some("t2")),
+        },
+    );
+    assert_eq!(effects.len(), 1);
+
+    let effects = update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: page(vec![secret("a", 2.0), secret("c", 300.0)], 34, None),
+        },
+    );
+    assert!(effects.is_empty());
+    assert!(!state.load.loading);
+    assert_eq!(state.load.scanned, 134);
+    assert_eq!(names(&state), ["a", "b", "c"], "soonest first across pages");
+}
+
+#[test]
+fn a_page_from_an_older_listing_is_ignored() {
+    let mut state = started();
+    act(&mut state, Action::Refresh);
+    let effects = update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: page(vec![secret("stale", 5.0)], 1, Some("t")),
+        },
+    );
+    assert!(effects.is_empty(), "no further pages for a stale listing");
+    assert!(names(&state).is_empty());
+}
+
+#[test]
+fn filter_narrows_by_case_insensitive_substring_and_esc_clears() {
+    let mut state = started();
+    listed(&mut state, sample());
+    typed(&mut state, "PostGres");
+    assert_eq!(
+        names(&state),
+        [
+            "prod/orders/postgres-primary",
+            "staging/orders/postgres-primary"
+        ]
+    );
+    assert_eq!((state.list.visible_len(), state.list.len()), (2, 10));
+
+    act(&mut state, Action::AcceptFilter);
+    assert_eq!(state.mode, Mode::List);
+    assert_eq!(state.list.visible_len(), 2, "Enter keeps the filter");
+
+    act(&mut state, Action::ClearFilter);
+    assert_eq!(state.list.visible_len(), 10);
+    assert_eq!(state.filter.value(), "");
+}
+
+#[test]
+fn selection_follows_its_secret_when_sooner_rows_arrive() {
+    let mut state = started();
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: page(vec![secret("m", 50.0), secret("z", 90.0)], 2, Some("t")),
+        },
+    );
+    act(&mut state, Action::Down);
+    assert_eq!(selected(&state).as_deref(), Some("z"));
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: page(vec![secret("a", 1.0), secret("b", 2.0)], 2, None),
+        },
+    );
+    assert_eq!(names(&state), ["a", "b", "m", "z"]);
+    assert_eq!(selected(&state).as_deref(), Some("z"));
+}
+
+#[test]
+fn selection_stays_on_its_secret_while_filtering_and_moves_down_when_it_leaves() {
+    let mut state = started();
+    listed(&mut state, sample());
+    // Select staging/orders/postgres-primary.
+    for _ in 0..6 {
+        act(&mut state, Action::Down);
+    }
+    assert_eq!(
+        selected(&state).as_deref(),
+        Some("staging/orders/postgres-primary")
+    );
+    typed(&mut state, "orders");
+    assert_eq!(
+        selected(&state).as_deref(),
+        Some("staging/orders/postgres-primary")
+    );
+    typed(&mut state, "/p");
+    assert_eq!(
+        selected(&state).as_deref(),
+        Some("staging/orders/postgres-primary")
+    );
+
+    act(&mut state, Action::ClearFilter);
+    typed(&mut state, "prod/");
+    // The selection was filtered out: land on the next match below it.
+    assert_eq!(selected(&state).as_deref(), Some("prod/mail/sendgrid"));
+
+    typed(&mut state, "nothing-matches");
+    assert_eq!(selected(&state), None);
+    assert_eq!(state.list.visible_len(), 0);
+}
+
+#[test]
+fn keys_move_by_row_page_and_to_either_end() {
+    let mut state = sized(120, 10);
+    let many: Vec<_> = (0..40)
+        .map(|i| secret(&format!("s{i:02}"), f64::from(i)))
+        .collect();
+    listed(&mut state, many);
+    assert_eq!(selected(&state).as_deref(), Some("s00"));
+    act(&mut state, Action::Up);
+    assert_eq!(selected(&state).as_deref(), Some("s00"), "stops at the top");
+    act(&mut state, Action::PageDown);
+    let page = reprieve::ui::table_rows(&state);
+    assert_eq!(selected(&state), Some(format!("s{page:02}")));
+    act(&mut state, Action::Bottom);
+    assert_eq!(selected(&state).as_deref(), Some("s39"));
+    assert!(state.list.offset() + page > 39, "the last row is on screen");
+    act(&mut state, Action::Down);
+    assert_eq!(
+        selected(&state).as_deref(),
+        Some("s39"),
+        "stops at the bottom"
+    );
+    act(&mut state, Action::PageUp);
+    assert_eq!(selected(&state), Some(format!("s{:02}", 39 - page)));
+    act(&mut state, Action::Top);
+    assert_eq!(selected(&state).as_deref(), Some("s00"));
+    assert_eq!(state.list.offset(), 0);
+}
+
+#[test]
+fn restore_lifecycle_success() {
+    let mut state = started();
+    listed(&mut state, sample());
+    let target = restore_target(&mut state, "dev/alice/scratch");
+    assert_eq!(target.arn, arn("dev/alice/scratch"));
+
+    let effects = act(&mut state, Action::Confirm);
+    assert_eq!(effects, vec![Effect::Restore(target.clone())]);
+    assert_eq!(state.mode, Mode::List);
+    assert!(state.animating(), "a spinner turns while restoring");
+    let row = state.list.get(&target.arn).unwrap();
+    assert_eq!(row.restore, RestoreState::Restoring);
+
+    // The operator keeps working meanwhile.
+    act(&mut state, Action::Down);
+    typed(&mut state, "prod");
+    act(&mut state, Action::ClearFilter);
+
+    finish(&mut state, &target, Ok(()));
+    assert!(state.list.get(&target.arn).is_none(), "the row leaves");
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.tone, Tone::Success);
+    assert_eq!(status.text, "Restored dev/alice/scratch");
+    assert!(!state.animating());
+}
+
+#[test]
+fn cancel_sends_nothing() {
+    let mut state = started();
+    listed(&mut state, sample());
+    restore_target(&mut state, "prod/mail/sendgrid");
+    assert!(act(&mut state, Action::Cancel).is_empty());
+    assert_eq!(state.mode, Mode::List);
+    assert!(
+        state
+            .list
+            .visible_rows()
+            .all(|r| r.restore == RestoreState::Idle)
+    );
+}
+
+#[test]
+fn a_second_press_on_a_restoring_secret_does_nothing() {
+    let mut state = started();
+    listed(&mut state, sample());
+    let target = restore_target(&mut state, "prod/mail/sendgrid");
+    assert_eq!(act(&mut state, Action::Confirm).len(), 1);
+    assert!(act(&mut state, Action::Restore).is_empty());
+    assert_eq!(state.mode, Mode::List, "no second confirmation");
+    assert!(act(&mut state, Action::Confirm).is_empty());
+    assert_eq!(state.in_flight, 1);
+    assert_eq!(
+        state.list.get(&target.arn).unwrap().restore,
+        RestoreState::Restoring
+    );
+}
+
+#[test]
+fn a_failed_restore_keeps_the_row_and_says_why() {
+    let mut state = started();
+    listed(&mut state, sample());
+    let target = restore_target(&mut state, "prod/ci/github-app-key");
+    act(&mut state, Action::Confirm);
+    let denied = StoreError::new(
+        ErrorKind::AccessDenied,
+        Some("AccessDeniedException"),
+        "not authorized to perform: secretsmanager:RestoreSecret",
+    );
+    finish(&mut state, &target, Err(denied.clone()));
+    let row = state.list.get(&target.arn).unwrap();
+    assert_eq!(row.restore, RestoreState::Failed(denied));
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.tone, Tone::Error);
+    assert!(
+        status
+            .text
+            .contains("AccessDeniedException: not authorized"),
+        "{}",
+        status.text
+    );
+    assert!(status.text.contains("prod/ci/github-app-key"));
+
+    // A failed row can be tried again.
+    act(&mut state, Action::Restore);
+    assert!(matches!(state.mode, Mode::Confirm(_)));
+}
+
+#[test]
+fn not_found_means_the_secret_is_gone() {
+    let mut state = started();
+    listed(&mut state, sample());
+    let target = restore_target(&mut state, "legacy/monolith/mysql-root");
+    act(&mut state, Action::Confirm);
+    let gone = StoreError::new(
+        ErrorKind::NotFound,
+        Some("ResourceNotFoundException"),
+        "Secrets Manager can't find the specified secret.",
+    );
+    finish(&mut state, &target, Err(gone));
+    assert!(state.list.get(&target.arn).is_none());
+    let text = state.status.clone().unwrap().text;
+    assert!(text.contains("no longer exists"), "{text}");
+    assert_eq!(
+        selected(&state).as_deref(),
+        Some("prod/backup/restic-password")
+    );
+}
+
+#[test]
+fn a_late_result_after_a_refresh_lands_on_its_own_secret() {
+    let mut state = started();
+    listed(&mut state, sample());
+    let target = restore_target(&mut state, "prod/edge/cloudfront-key");
+    act(&mut state, Action::Confirm);
+    act(&mut state, Action::Refresh);
+    // The new listing still has it (the restore has not landed yet) and
+    // reorders everything with a new secret on top.
+    let mut again = sample();
+    again.push(secret("new/urgent", 0.5));
+    listed(&mut state, again);
+    assert_eq!(
+        state.list.get(&target.arn).unwrap().restore,
+        RestoreState::Restoring,
+        "a refresh keeps the spinner"
+    );
+    finish(&mut state, &target, Ok(()));
+    assert!(state.list.get(&target.arn).is_none());
+    assert!(state.list.get(&arn("new/urgent")).is_some());
+    assert_eq!(state.list.len(), 10);
+}
+
+#[test]
+fn a_stale_listing_does_not_bring_a_restored_secret_back() {
+    let mut state = started();
+    listed(&mut state, sample());
+    let target = restore_target(&mut state, "prod/mail/sendgrid");
+    act(&mut state, Action::Confirm);
+    finish(&mut state, &target, Ok(()));
+
+    // ListSecrets can lag by minutes and still report the old DeletedDate.
+    act(&mut state, Action::Refresh);
+    listed(&mut state, sample());
+    assert!(state.list.get(&target.arn).is_none());
+    assert_eq!(state.list.len(), 9);
+
+    // Deleted again later (a new DeletedDate): that is real, show it.
+    act(&mut state, Action::Refresh);
+    let mut later = sample();
+    later.retain(|s| s.name != "prod/mail/sendgrid");
+    later.push(secret("prod/mail/sendgrid", 720.0));
+    listed(&mut state, later);
+    assert!(state.list.get(&target.arn).is_some());
+}
+
+#[test]
+fn refresh_keeps_filter_and_selection_and_drops_what_is_gone() {
+    let mut state = started();
+    listed(&mut state, sample());
+    typed(&mut state, "prod/");
+    act(&mut state, Action::AcceptFilter);
+    act(&mut state, Action::Down);
+    act(&mut state, Action::Down);
+    let chosen = selected(&state).unwrap();
+
+    let effects = act(&mut state, Action::Refresh);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadPage {
+            generation: 2,
+            token: None
+        }]
+    );
+    assert_eq!(state.list.len(), 10, "old rows stay while reloading");
+    let mut fresh = sample();
+    fresh.retain(|s| s.name != "prod/payments/stripe-webhook");
+    listed(&mut state, fresh);
+    assert_eq!(state.list.len(), 9, "a secret no longer listed is dropped");
+    assert_eq!(state.filter.value(), "prod/");
+    assert_eq!(selected(&state), Some(chosen));
+}
+
+#[test]
+fn a_startup_failure_is_a_screen_and_r_retries() {
+    let mut state = started();
+    let error = StoreError::new(
+        ErrorKind::ExpiredCredentials,
+        None,
+        "the SSO token has expired",
+    );
+    update(
+        &mut state,
+        Msg::LoadFailed {
+            generation: 1,
+            error: error.clone(),
+        },
+    );
+    assert_eq!(state.startup_error(), Some(&error));
+    assert!(!state.animating());
+
+    assert_eq!(act(&mut state, Action::Refresh).len(), 1);
+    assert_eq!(
+        state.startup_error(),
+        None,
+        "retrying shows loading, not the old error"
+    );
+    listed(&mut state, sample());
+    assert_eq!(state.startup_error(), None);
+    assert_eq!(state.list.len(), 10);
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_rows_and_reports_in_the_status_line() {
+    let mut state = started();
+    listed(&mut state, sample());
+    act(&mut state, Action::Refresh);
+    update(
+        &mut state,
+        Msg::LoadFailed {
+            generation: 2,
+            error: StoreError::new(
+                ErrorKind::Throttled,
+                Some("ThrottlingException"),
+                "Rate exceeded",
+            ),
+        },
+    );
+    assert_eq!(state.list.len(), 10);
+    assert_eq!(state.startup_error(), None);
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.tone, Tone::Error);
+    assert!(status.text.contains("ThrottlingException: Rate exceeded"));
+}
+
+#[test]
+fn quit_is_an_effect_and_ticks_move_the_clock() {
+    let mut state = started();
+    assert_eq!(act(&mut state, Action::Quit), vec![Effect::Quit]);
+    let later = now() + jiff::SignedDuration::from_hours(1);
+    update(&mut state, Msg::Tick(later));
+    assert_eq!(state.now, later);
+}
