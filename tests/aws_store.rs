@@ -1,0 +1,222 @@
+//! `AwsStore` against a real moto server: paging, restore, error kinds.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use aws_config::BehaviorVersion;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, future};
+use jiff::{SignedDuration, Timestamp};
+
+use common::{Moto, create_secret, delete_with_window, force_delete, store_config};
+use reprieve::store::aws::AwsStore;
+use reprieve::store::{Arn, ErrorKind, PendingSecret, SecretStore, StoreError};
+
+/// Every page from the first to the last: (pending, scanned, pages).
+async fn list_all(store: &AwsStore) -> (Vec<PendingSecret>, usize, usize) {
+    let (mut pending, mut scanned, mut pages) = (Vec::new(), 0, 0);
+    let mut token = None;
+    loop {
+        let page = store.list_page(token).await.unwrap();
+        pages += 1;
+        scanned += page.scanned;
+        pending.extend(page.pending);
+        token = page.next_token;
+        if token.is_none() {
+            return (pending, scanned, pages);
+        }
+        assert!(pages < 50, "paging does not end");
+    }
+}
+
+fn names(secrets: &[PendingSecret]) -> BTreeSet<String> {
+    secrets.iter().map(|s| s.name.clone()).collect()
+}
+
+fn assert_near(actual: Timestamp, expected: Timestamp, what: &str) {
+    let off = actual.duration_since(expected).abs();
+    assert!(
+        off < SignedDuration::from_mins(5),
+        "{what}: deleted_date {actual} is {off:#} away from {expected}"
+    );
+}
+
+#[tokio::test]
+async fn listing_crosses_pages_and_keeps_only_pending_secrets() {
+    let moto = Moto::start();
+    let sdk = moto.client();
+    let mut week = BTreeSet::new();
+    let mut month = BTreeSet::new();
+    for i in 0..145 {
+        let name = format!("app/{i:03}");
+        create_secret(&sdk, &name).await;
+        match i {
+            0..8 => week.insert(name),
+            8..14 => month.insert(name),
+            _ => false,
+        };
+    }
+    let before = Timestamp::now();
+    for name in &week {
+        delete_with_window(&sdk, name, 7).await;
+    }
+    for name in &month {
+        delete_with_window(&sdk, name, 30).await;
+    }
+    // Gone for good: neither listed nor scanned.
+    force_delete(&sdk, "app/144").await;
+
+    let store = AwsStore::from_config(&store_config(&moto.url()).await);
+    let (pending, scanned, pages) = list_all(&store).await;
+
+    let expected: BTreeSet<String> = week.union(&month).cloned().collect();
+    assert_eq!(names(&pending), expected);
+    assert_eq!(pending.len(), expected.len(), "no secret listed twice");
+    assert!(pages > 1, "expected more than one page, got {pages}");
+    assert_eq!(scanned, 144, "130 active + 14 pending");
+    for secret in &pending {
+        let days = if week.contains(&secret.name) { 7 } else { 30 };
+        let due = before + SignedDuration::from_hours(24 * days);
+        assert_near(secret.deleted_date, due, &secret.name);
+        assert!(secret.arn.as_str().starts_with("arn:aws:secretsmanager:"));
+        assert_eq!(
+            secret.description.as_deref(),
+            Some(format!("test secret {}", secret.name).as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn restore_clears_the_deletion_and_the_listing_drops_it() {
+    let moto = Moto::start();
+    let sdk = moto.client();
+    for name in ["keep/a", "gone/b", "gone/c"] {
+        create_secret(&sdk, name).await;
+    }
+    delete_with_window(&sdk, "gone/b", 7).await;
+    delete_with_window(&sdk, "gone/c", 10).await;
+
+    let store = AwsStore::from_config(&store_config(&moto.url()).await);
+    let (pending, _, _) = list_all(&store).await;
+    let target = pending.iter().find(|s| s.name == "gone/b").unwrap();
+
+    let restored = store.restore(target.arn.clone()).await.unwrap();
+    assert_eq!(restored.arn, target.arn);
+    assert_eq!(restored.name, "gone/b");
+
+    let described = sdk
+        .describe_secret()
+        .secret_id(target.arn.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(described.deleted_date, None);
+
+    let (after, _, _) = list_all(&store).await;
+    assert_eq!(names(&after), BTreeSet::from(["gone/c".to_owned()]));
+}
+
+#[tokio::test]
+async fn restoring_an_unknown_arn_is_not_found() {
+    let moto = Moto::start();
+    let store = AwsStore::from_config(&store_config(&moto.url()).await);
+    let arn = Arn::new("arn:aws:secretsmanager:us-east-1:123456789012:secret:never-AbCdEf");
+    let err = store.restore(arn).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound, "{err:?}");
+    assert_eq!(err.code.as_deref(), Some("ResourceNotFoundException"));
+}
+
+#[tokio::test]
+async fn a_closed_port_is_unreachable() {
+    let url = format!("http://127.0.0.1:{}", common::free_port());
+    let store = AwsStore::from_config(&store_config(&url).await);
+    let started = Instant::now();
+    let err = store.list_page(None).await.unwrap_err();
+    let took = started.elapsed();
+    eprintln!("unreachable after {took:?}: {err:?}");
+    assert_eq!(err.kind, ErrorKind::Unreachable, "{err:?}");
+    // Four attempts with backoff; refused connections fail fast.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+}
+
+#[tokio::test]
+async fn a_config_without_region_is_no_region() {
+    let config = aws_config::SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .build();
+    let err = AwsStore::from_config(&config)
+        .list_page(None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NoRegion, "{err:?}");
+}
+
+/// The SDK's default chain with nothing to find: no variables, empty
+/// profile files, and IMDS pointed at a closed loopback port so nothing
+/// leaves the machine.
+async fn no_credentials_error(endpoint: &str) -> StoreError {
+    #[allow(deprecated)]
+    use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
+    let imds = format!("http://127.0.0.1:{}", common::free_port());
+    let files = ProfileFiles::builder()
+        .with_contents(
+            ProfileFileKind::Config,
+            format!("[default]\nec2_metadata_service_endpoint = {imds}\n"),
+        )
+        .with_contents(ProfileFileKind::Credentials, "")
+        .build();
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .empty_test_environment()
+        .profile_files(files)
+        .region(aws_config::Region::new(common::REGION))
+        .endpoint_url(endpoint)
+        .load()
+        .await;
+    AwsStore::from_config(&config)
+        .list_page(None)
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn missing_credentials_are_no_credentials() {
+    let moto = Moto::start();
+    let err = no_credentials_error(&moto.url()).await;
+    eprintln!("no credentials: {err:?}");
+    assert_eq!(err.kind, ErrorKind::NoCredentials, "{err:?}");
+}
+
+/// A provider that fails the way an expired SSO session does.
+#[derive(Debug)]
+struct Expired;
+
+impl ProvideCredentials for Expired {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::ready(Err(CredentialsError::provider_error(
+            "the SSO session has expired or is invalid",
+        )))
+    }
+}
+
+#[tokio::test]
+async fn an_expired_session_is_expired_credentials() {
+    let moto = Moto::start();
+    let config = store_config(&moto.url())
+        .await
+        .into_builder()
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(Expired))
+        .build();
+    let err = AwsStore::from_config(&config)
+        .list_page(None)
+        .await
+        .unwrap_err();
+    eprintln!("expired: {err:?}");
+    assert_eq!(err.kind, ErrorKind::ExpiredCredentials, "{err:?}");
+}
