@@ -184,3 +184,26 @@ fn hostile_names_cannot_drive_the_terminal_or_break_the_layout() {
     }
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn tiny_terminals_never_panic() {
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 8)] {
+        let mut state = sized(w, h);
+        listed(&mut state, sample());
+        screen(&state);
+        act(&mut state, Action::Restore);
+        screen(&state);
+        act(&mut state, Action::Cancel);
+        act(&mut state, Action::Help);
+        screen(&state);
+        let mut failed = sized(w, h);
+        update(
+            &mut failed,
+            Msg::LoadFailed {
+                generation: 1,
+                error: StoreError::new(ErrorKind::Unreachable, None, "connection refused"),
+            },
+        );
+        screen(&failed);
+    }
+}

@@ -6,7 +6,7 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_secretsmanager::Client;
-use aws_sdk_secretsmanager::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_secretsmanager::types::SecretListEntry;
 use jiff::Timestamp;
 use tokio::sync::OnceCell;
@@ -156,10 +156,10 @@ where
         let message = inner
             .message()
             .map(str::to_owned)
-            .unwrap_or_else(|| DisplayErrorContext(&err).to_string());
+            .unwrap_or_else(|| causes(&err));
         return StoreError::new(kind_from_code(code), code, message);
     }
-    let message = DisplayErrorContext(&err).to_string();
+    let message = causes(&err);
     let kind = match &err {
         SdkError::TimeoutError(_) => ErrorKind::Unreachable,
         SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => ErrorKind::Unreachable,
@@ -167,6 +167,22 @@ where
         _ => ErrorKind::Other,
     };
     StoreError::new(kind, None, message)
+}
+
+/// The error's causes, outermost first, without the SDK's debug dump.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    // The top level only says "dispatch failure" or similar; the cause says why.
+    let mut source = err.source().or(Some(err));
+    let mut parts: Vec<String> = Vec::new();
+    while let Some(e) = source {
+        let text = e.to_string();
+        // Some errors repeat their cause in their own message.
+        if !parts.last().is_some_and(|prev| prev.contains(&text)) {
+            parts.push(text);
+        }
+        source = e.source();
+    }
+    parts.join(": ")
 }
 
 fn is_credentials_error(err: &(dyn std::error::Error + 'static)) -> bool {

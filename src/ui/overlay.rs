@@ -11,7 +11,7 @@ use crate::app::{State, Target};
 use crate::keys::{self, Context};
 use crate::schedule::{Urgency, format_left, scheduled_purge, time_left, urgency};
 use crate::store::StoreError;
-use crate::text::{cell, sanitize, wrap};
+use crate::text::{cell, sanitize, truncate, wrap};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [_, col, _] = Layout::horizontal([
@@ -38,11 +38,19 @@ fn field(label: &str, value: String) -> Line<'static> {
     ])
 }
 
-/// A labelled value wrapped under itself, not under the label.
-fn wrapped_field(label: &str, value: &str, width: usize) -> Vec<Line<'static>> {
+/// A labelled value wrapped under itself, not under the label, in at most
+/// `max_lines` lines.
+fn wrapped_field(label: &str, value: &str, width: usize, max_lines: usize) -> Vec<Line<'static>> {
     let width = width.saturating_sub(LABEL_WIDTH);
+    let mut parts = wrap(&sanitize(value), width);
+    if parts.len() > max_lines {
+        parts.truncate(max_lines);
+        if let Some(last) = parts.last_mut() {
+            *last = truncate(&format!("{last} …"), width).into_owned();
+        }
+    }
     let mut lines = Vec::new();
-    for (i, part) in wrap(&sanitize(value), width).into_iter().enumerate() {
+    for (i, part) in parts.into_iter().enumerate() {
         let label = if i == 0 { label } else { "" };
         lines.push(field(label, part));
     }
@@ -135,14 +143,12 @@ pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &Store
         Line::styled(advice::headline(error.kind), Style::new().bold().red()),
         Line::default(),
     ];
-    lines.extend(wrapped_field("Listing", &state.context.source, text_width));
-    lines.extend(wrapped_field("AWS said", &error.to_string(), text_width));
+    lines.extend(wrapped_field("Listing", &state.context.source, text_width, 2));
+    // Long SDK errors are cut so the fix always fits.
+    lines.extend(wrapped_field("AWS said", &error.to_string(), text_width, 5));
     lines.push(Line::default());
-    lines.extend(wrapped_field(
-        "Fix",
-        &advice::fix(error, &state.context),
-        text_width,
-    ));
+    let fix = advice::fix(error, &state.context);
+    lines.extend(wrapped_field("Fix", &fix, text_width, 4));
     lines.push(Line::default());
     lines.push(Line::from(vec![
         Span::styled("R", Style::new().bold()),

@@ -155,7 +155,8 @@ impl Moto {
 
     fn try_start() -> Result<Moto, String> {
         let port = free_port();
-        let log = std::env::temp_dir().join(format!("reprieve-moto-{}-{port}.log", std::process::id()));
+        let log =
+            std::env::temp_dir().join(format!("reprieve-moto-{}-{port}.log", std::process::id()));
         let log_file = fs::File::create(&log).map_err(|e| e.to_string())?;
         let child = Command::new(moto_server_bin())
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
