@@ -6,6 +6,7 @@ use crate::store::{ErrorKind, StoreError};
 pub fn headline(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::NoRegion => "No AWS region is set",
+        ErrorKind::UnknownProfile => "The AWS profile does not exist",
         ErrorKind::NoCredentials => "No AWS credentials were found",
         ErrorKind::ExpiredCredentials => "The AWS credentials have expired",
         ErrorKind::InvalidCredentials => "AWS did not accept the credentials",
@@ -24,6 +25,9 @@ pub fn fix(error: &StoreError, context: &Context) -> String {
     match error.kind {
         ErrorKind::NoRegion => "Start reprieve again with --region REGION, or set AWS_REGION, \
              or add `region = ...` to the profile in ~/.aws/config."
+            .to_owned(),
+        ErrorKind::UnknownProfile => "Start reprieve again with --profile set to one of the \
+             defined profiles (`aws configure list-profiles` lists them)."
             .to_owned(),
         ErrorKind::NoCredentials => format!(
             "Run `aws sso login --profile {profile}` for an SSO profile, pick another \

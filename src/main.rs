@@ -107,7 +107,7 @@ async fn aws_store(cli: &Cli) -> (Arc<dyn SecretStore>, Context) {
         source.push_str(&format!(" · {url}"));
     }
     let store = AwsStore::new(AwsOptions {
-        profile: cli.profile.clone(),
+        profile: profile.clone(),
         region,
         endpoint_url: cli.endpoint_url.clone(),
     });

@@ -5,9 +5,11 @@ use std::time::Duration;
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_secretsmanager::types::SecretListEntry;
+use aws_types::os_shim_internal::{Env, Fs};
 use jiff::Timestamp;
 use tokio::sync::OnceCell;
 
@@ -29,7 +31,7 @@ pub struct AwsStore {
     options: AwsOptions,
     // Loading the config can touch the network (IMDS, SSO), so it happens on
     // the first call, inside a spawned task, never before the UI is up.
-    client: OnceCell<Option<Client>>,
+    client: OnceCell<Result<Client, StoreError>>,
 }
 
 impl AwsStore {
@@ -43,9 +45,8 @@ impl AwsStore {
     /// Builds a client from an already loaded config (tests use this).
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
         let store = AwsStore::new(AwsOptions::default());
-        let client = config.region().is_some().then(|| Client::new(config));
         // A fresh cell cannot be full, so this cannot fail.
-        let _ = store.client.set(client);
+        let _ = store.client.set(client_for(config));
         store
     }
 
@@ -53,17 +54,13 @@ impl AwsStore {
         let client = self
             .client
             .get_or_init(|| async {
-                let config = load_config(&self.options).await;
-                config.region().is_some().then(|| Client::new(&config))
+                if let Some(profile) = &self.options.profile {
+                    check_profile(profile).await?;
+                }
+                client_for(&load_config(&self.options).await)
             })
             .await;
-        client.as_ref().ok_or_else(|| {
-            StoreError::new(
-                ErrorKind::NoRegion,
-                None,
-                "No AWS region is configured for this profile or environment.",
-            )
-        })
+        client.as_ref().map_err(Clone::clone)
     }
 
     async fn fetch_page(&self, token: Option<String>) -> Result<Page, StoreError> {
@@ -108,6 +105,43 @@ impl SecretStore for AwsStore {
     fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored> {
         Box::pin(self.restore_one(arn))
     }
+}
+
+fn client_for(config: &aws_config::SdkConfig) -> Result<Client, StoreError> {
+    match config.region() {
+        Some(_) => Ok(Client::new(config)),
+        None => Err(StoreError::new(
+            ErrorKind::NoRegion,
+            None,
+            "No AWS region is configured for this profile or environment.",
+        )),
+    }
+}
+
+/// A misspelt profile otherwise surfaces as a baffling missing-region or
+/// missing-credentials error.
+async fn check_profile(name: &str) -> Result<(), StoreError> {
+    let (fs, env) = (Fs::real(), Env::real());
+    let profiles = aws_config::profile::load(&fs, &env, &EnvConfigFiles::default(), None).await;
+    let Ok(profiles) = profiles else {
+        // Unreadable files are reported by the credential chain itself.
+        return Ok(());
+    };
+    if profiles.get_profile(name).is_some() {
+        return Ok(());
+    }
+    let mut known: Vec<&str> = profiles.profiles().collect();
+    known.sort_unstable();
+    let known = if known.is_empty() {
+        "no profiles are defined".to_owned()
+    } else {
+        format!("defined: {}", known.join(", "))
+    };
+    Err(StoreError::new(
+        ErrorKind::UnknownProfile,
+        None,
+        format!("profile `{name}` is not in ~/.aws/config or ~/.aws/credentials ({known})"),
+    ))
 }
 
 pub async fn load_config(options: &AwsOptions) -> aws_config::SdkConfig {

@@ -58,6 +58,7 @@ pub struct Restored {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     NoRegion,
+    UnknownProfile,
     NoCredentials,
     ExpiredCredentials,
     InvalidCredentials,

@@ -143,9 +143,14 @@ pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &Store
         Line::styled(advice::headline(error.kind), Style::new().bold().red()),
         Line::default(),
     ];
-    lines.extend(wrapped_field("Listing", &state.context.source, text_width, 2));
+    lines.extend(wrapped_field(
+        "Listing",
+        &state.context.source,
+        text_width,
+        2,
+    ));
     // Long SDK errors are cut so the fix always fits.
-    lines.extend(wrapped_field("AWS said", &error.to_string(), text_width, 5));
+    lines.extend(wrapped_field("Error", &error.to_string(), text_width, 5));
     lines.push(Line::default());
     let fix = advice::fix(error, &state.context);
     lines.extend(wrapped_field("Fix", &fix, text_width, 4));
