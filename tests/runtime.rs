@@ -22,9 +22,11 @@ fn keys() -> (
     impl Stream<Item = io::Result<Event>> + Unpin,
 ) {
     let (tx, rx) = unbounded_channel();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|e| (Ok(e), rx))
-    });
+    let stream =
+        futures_util::stream::unfold(
+            rx,
+            |mut rx| async move { rx.recv().await.map(|e| (Ok(e), rx)) },
+        );
     (tx, Box::pin(stream))
 }
 
@@ -34,7 +36,11 @@ fn press(tx: &UnboundedSender<Event>, c: char) {
 }
 
 fn new_state() -> State {
-    State::new(fixtures::context(), jiff::tz::TimeZone::UTC, jiff::Timestamp::now())
+    State::new(
+        fixtures::context(),
+        jiff::tz::TimeZone::UTC,
+        jiff::Timestamp::now(),
+    )
 }
 
 fn screen(terminal: &Terminal<TestBackend>) -> String {
@@ -89,10 +95,20 @@ async fn demo_listing_restore_and_quit_through_the_real_loop() {
     assert_eq!(state.load.scanned, 1223, "every demo page was read");
     let restored = store.restored.lock().unwrap().clone();
     assert_eq!(restored.len(), 1, "exactly one RestoreSecret call");
-    assert!(restored[0].as_str().contains(":secret:prod/orders/postgres-primary-"));
-    assert!(state.list.get(&restored[0]).is_none(), "the row left the list");
+    assert!(
+        restored[0]
+            .as_str()
+            .contains(":secret:prod/orders/postgres-primary-")
+    );
+    assert!(
+        state.list.get(&restored[0]).is_none(),
+        "the row left the list"
+    );
     let text = screen(&terminal);
-    assert!(text.contains("Restored prod/orders/postgres-primary"), "{text}");
+    assert!(
+        text.contains("Restored prod/orders/postgres-primary"),
+        "{text}"
+    );
     assert!(text.contains("42 scheduled for deletion"), "{text}");
 }
 
