@@ -92,7 +92,7 @@ async fn demo_listing_restore_and_quit_through_the_real_loop() {
     driver.await.unwrap();
 
     assert!(state.load.completed);
-    assert_eq!(state.load.scanned, 1223, "every demo page was read");
+    assert_eq!(state.load.scanned, 603, "every demo page was read");
     let restored = store.restored.lock().unwrap().clone();
     assert_eq!(restored.len(), 1, "exactly one RestoreSecret call");
     assert!(
