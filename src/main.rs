@@ -11,6 +11,7 @@ use clap::Parser;
 use crossterm::event::EventStream;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use tokio::signal::unix::{SignalKind, signal};
 
 use reprieve::app::{Context, State};
 use reprieve::cli::Cli;
@@ -71,8 +72,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let mut state = State::new(context, tz, now);
 
+    let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
-    let result = runtime::run(&mut terminal, &mut state, store, EventStream::new()).await;
+    // A signal ends the loop the same way `q` does, so the terminal is restored.
+    let result = tokio::select! {
+        result = runtime::run(&mut terminal, &mut state, store, EventStream::new()) => result,
+        _ = hangup.recv() => Ok(()),
+        _ = terminate.recv() => Ok(()),
+    };
     ratatui::restore();
     result.context("terminal I/O failed")
 }
