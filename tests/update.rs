@@ -441,3 +441,36 @@ fn quit_is_an_effect_and_ticks_move_the_clock() {
     update(&mut state, Msg::Tick(later));
     assert_eq!(state.now, later);
 }
+
+#[test]
+fn an_untouched_selection_rests_on_the_soonest_secret() {
+    let mut state = started();
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: page(vec![secret("m", 50.0)], 1, Some("t")),
+        },
+    );
+    update(
+        &mut state,
+        Msg::PageLoaded {
+            generation: 1,
+            page: page(vec![secret("a", 1.0)], 1, None),
+        },
+    );
+    assert_eq!(
+        selected(&state).as_deref(),
+        Some("a"),
+        "top row, not the first to arrive"
+    );
+    // Home puts it back in that mode after the operator has moved.
+    act(&mut state, Action::Down);
+    act(&mut state, Action::Top);
+    act(&mut state, Action::Refresh);
+    listed(
+        &mut state,
+        vec![secret("m", 50.0), secret("a", 1.0), secret("0", 0.5)],
+    );
+    assert_eq!(selected(&state).as_deref(), Some("0"));
+}

@@ -55,6 +55,9 @@ pub struct SecretList {
     /// First visible position drawn on screen.
     offset: usize,
     viewport: usize,
+    /// The operator has moved the selection; until then it rests on the
+    /// top row, whatever arrives above it.
+    moved: bool,
 }
 
 impl SecretList {
@@ -167,6 +170,7 @@ impl SecretList {
         if self.visible.is_empty() {
             return;
         }
+        self.moved = true;
         let last = self.visible.len() - 1;
         let target = self.cursor.saturating_add_signed(delta).min(last);
         self.select_at(target);
@@ -178,12 +182,14 @@ impl SecretList {
     }
 
     pub fn select_first(&mut self) {
+        self.moved = false;
         if !self.visible.is_empty() {
             self.select_at(0);
         }
     }
 
     pub fn select_last(&mut self) {
+        self.moved = true;
         if let Some(last) = self.visible.len().checked_sub(1) {
             self.select_at(last);
         }
@@ -225,6 +231,7 @@ impl SecretList {
         // one that is gone lands where it used to be.
         let current = self.selected.as_ref().and_then(|arn| self.by_arn.get(arn));
         let pos = match (current, &self.selected) {
+            _ if !self.moved => 0,
             (Some(i), _) => self.visible.partition_point(|v| v < i),
             (None, None) => 0,
             (None, Some(_)) => self.visible.partition_point(|&v| v < self.anchor),
