@@ -474,3 +474,22 @@ fn an_untouched_selection_rests_on_the_soonest_secret() {
     );
     assert_eq!(selected(&state).as_deref(), Some("0"));
 }
+
+#[test]
+fn a_refresh_that_no_longer_lists_a_restoring_secret_keeps_its_spinner_until_the_result() {
+    let mut state = started();
+    listed(&mut state, sample());
+    let target = restore_target(&mut state, "prod/mail/sendgrid");
+    act(&mut state, Action::Confirm);
+    act(&mut state, Action::Refresh);
+    let mut without = sample();
+    without.retain(|s| s.name != "prod/mail/sendgrid");
+    listed(&mut state, without);
+    assert_eq!(
+        state.list.get(&target.arn).unwrap().restore,
+        RestoreState::Restoring
+    );
+    finish(&mut state, &target, Ok(()));
+    assert!(state.list.get(&target.arn).is_none());
+    assert_eq!(state.status.clone().unwrap().text, "Restored prod/mail/sendgrid");
+}
