@@ -5,12 +5,12 @@ mod table;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Mode, State, Tone};
-use crate::keys::{self, Context};
+use crate::keys::Context;
 use crate::text::{cell, sanitize, thousands};
 
 /// The most lines an AWS error may take in the status area.
@@ -168,17 +168,8 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn render_hints(frame: &mut Frame, area: Rect, state: &State) {
+    let hints = overlay::hint_line(Context::of(&state.mode));
     let mut spans = vec![Span::raw(" ")];
-    for (i, b) in keys::bindings(Context::of(&state.mode)).enumerate() {
-        let Some(hint) = b.hint else { continue };
-        if i > 0 && spans.len() > 1 {
-            spans.push(Span::styled(" · ", Style::new().dim()));
-        }
-        spans.push(Span::styled(
-            b.label,
-            Style::new().add_modifier(Modifier::BOLD),
-        ));
-        spans.push(Span::styled(format!(" {hint}"), Style::new().dim()));
-    }
+    spans.extend(hints.spans);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

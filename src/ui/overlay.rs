@@ -58,7 +58,7 @@ fn wrapped_field(label: &str, value: &str, width: usize, max_lines: usize) -> Ve
 }
 
 /// "y/Enter restore · n/Esc cancel", straight from the keymap.
-fn hint_line(context: Context) -> Line<'static> {
+pub(super) fn hint_line(context: Context) -> Line<'static> {
     let mut spans = Vec::new();
     for b in keys::bindings(context) {
         let Some(hint) = b.hint else { continue };
@@ -66,7 +66,7 @@ fn hint_line(context: Context) -> Line<'static> {
             spans.push(Span::styled(" · ", Style::new().dim()));
         }
         spans.push(Span::styled(b.label, Style::new().bold()));
-        spans.push(Span::raw(format!(" {hint}")));
+        spans.push(Span::styled(format!(" {hint}"), Style::new().dim()));
     }
     Line::from(spans)
 }
