@@ -491,5 +491,8 @@ fn a_refresh_that_no_longer_lists_a_restoring_secret_keeps_its_spinner_until_the
     );
     finish(&mut state, &target, Ok(()));
     assert!(state.list.get(&target.arn).is_none());
-    assert_eq!(state.status.clone().unwrap().text, "Restored prod/mail/sendgrid");
+    assert_eq!(
+        state.status.clone().unwrap().text,
+        "Restored prod/mail/sendgrid"
+    );
 }
