@@ -189,11 +189,10 @@ async fn no_credentials_error(endpoint: &str) -> StoreError {
 async fn missing_credentials_are_no_credentials() {
     // Signing fails before any request is sent, so no server is needed.
     let err = no_credentials_error(&closed_url()).await;
-    eprintln!("no credentials: {err:?}");
     assert_eq!(err.kind, ErrorKind::NoCredentials, "{err:?}");
 }
 
-/// A provider that fails the way an expired SSO session does.
+/// Fails with the SDK's own text for an expired SSO token.
 #[derive(Debug)]
 struct Expired;
 
@@ -203,7 +202,7 @@ impl ProvideCredentials for Expired {
         Self: 'a,
     {
         future::ProvideCredentials::ready(Err(CredentialsError::provider_error(
-            "the SSO session has expired or is invalid",
+            "the SSO token has expired and cannot be refreshed",
         )))
     }
 }
@@ -221,6 +220,5 @@ async fn an_expired_session_is_expired_credentials() {
         .list_page(None)
         .await
         .unwrap_err();
-    eprintln!("expired: {err:?}");
     assert_eq!(err.kind, ErrorKind::ExpiredCredentials, "{err:?}");
 }

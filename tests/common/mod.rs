@@ -62,7 +62,7 @@ fn install_moto(venv: &Path) -> PathBuf {
     }
     let started = Instant::now();
     loop {
-        if done.is_file() && bin.is_file() {
+        if installed(&bin, &done) {
             return bin;
         }
         match fs::create_dir(&lock) {
@@ -86,7 +86,7 @@ fn install_moto(venv: &Path) -> PathBuf {
         }
     }
     let result = (|| {
-        if done.is_file() && bin.is_file() {
+        if installed(&bin, &done) {
             return Ok(());
         }
         // A half-made venv from an interrupted run is started over.
@@ -111,6 +111,23 @@ fn install_moto(venv: &Path) -> PathBuf {
         );
     }
     bin
+}
+
+/// Our marker, or a venv made by other means (.ci/run) whose moto runs.
+fn installed(bin: &Path, done: &Path) -> bool {
+    if !bin.is_file() {
+        return false;
+    }
+    if done.is_file() {
+        return true;
+    }
+    let works = Command::new(bin)
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    works && fs::write(done, MOTO_SPEC).is_ok()
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
