@@ -30,9 +30,9 @@ pub fn fix(error: &StoreError, context: &Context) -> String {
              defined profiles (`aws configure list-profiles` lists them)."
             .to_owned(),
         ErrorKind::NoCredentials => format!(
-            "Run `aws sso login --profile {profile}` for an SSO profile, pick another \
-             profile with --profile NAME, or set AWS_ACCESS_KEY_ID and \
-             AWS_SECRET_ACCESS_KEY. Then press R."
+            "Run `aws sso login --profile {profile}` for an SSO profile, or add keys for \
+             profile {profile} to ~/.aws/credentials, then press R. Or start again with \
+             --profile NAME, or with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set."
         ),
         ErrorKind::ExpiredCredentials => format!(
             "Run `aws sso login --profile {profile}` (or refresh the credentials \

@@ -298,3 +298,35 @@ fn missing_region_says_so() {
         &["No AWS region is set", "--region REGION"],
     );
 }
+
+#[test]
+fn credentials_added_after_the_error_are_picked_up_by_r() {
+    let moto = Moto::start();
+    seed(&moto);
+    let dir = std::env::temp_dir().join(format!("reprieve-e2e-creds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("credentials");
+    std::fs::write(&file, "").unwrap();
+    let path = file.to_str().unwrap();
+    let mut app = App::start(
+        &["--endpoint-url", &moto.url(), "--region", "us-east-1"],
+        &[("AWS_SHARED_CREDENTIALS_FILE", path)],
+    );
+    app.expect(&["No AWS credentials were found", "R refresh"], &[], SLOW);
+
+    // The operator fixes the file in another terminal, then retries.
+    std::fs::write(
+        &file,
+        "[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    app.send("R");
+    app.expect(
+        &["3 scheduled for deletion", "e2e/alpha-db"],
+        &["Could not list secrets"],
+        FAST,
+    );
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

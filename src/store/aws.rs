@@ -11,7 +11,7 @@ use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_secretsmanager::types::SecretListEntry;
 use aws_types::os_shim_internal::{Env, Fs};
 use jiff::Timestamp;
-use tokio::sync::OnceCell;
+use tokio::sync::Mutex;
 
 use super::{Arn, ErrorKind, Page, PendingSecret, Restored, SecretStore, StoreError, StoreFuture};
 
@@ -27,40 +27,67 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
 }
 
+enum Settings {
+    Options(AwsOptions),
+    Loaded(aws_config::SdkConfig),
+}
+
 pub struct AwsStore {
-    options: AwsOptions,
+    settings: Settings,
     // Loading the config can touch the network (IMDS, SSO), so it happens on
     // the first call, inside a spawned task, never before the UI is up.
-    client: OnceCell<Result<Client, StoreError>>,
+    // Only a working client is kept. A failure that better settings could
+    // fix (profile, region, credentials files, SSO login) drops it, so `R`
+    // reads them again.
+    client: Mutex<Option<Client>>,
 }
 
 impl AwsStore {
     pub fn new(options: AwsOptions) -> Self {
         AwsStore {
-            options,
-            client: OnceCell::new(),
+            settings: Settings::Options(options),
+            client: Mutex::new(None),
         }
     }
 
-    /// Builds a client from an already loaded config (tests use this).
+    /// A store over an already loaded config (tests use this).
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
-        let store = AwsStore::new(AwsOptions::default());
-        // A fresh cell cannot be full, so this cannot fail.
-        let _ = store.client.set(client_for(config));
-        store
+        AwsStore {
+            settings: Settings::Loaded(config.clone()),
+            client: Mutex::new(None),
+        }
     }
 
-    async fn client(&self) -> Result<&Client, StoreError> {
-        let client = self
-            .client
-            .get_or_init(|| async {
-                if let Some(profile) = &self.options.profile {
+    async fn client(&self) -> Result<Client, StoreError> {
+        let mut slot = self.client.lock().await;
+        if let Some(client) = &*slot {
+            return Ok(client.clone());
+        }
+        let client = match &self.settings {
+            Settings::Options(options) => {
+                if let Some(profile) = &options.profile {
                     check_profile(profile).await?;
                 }
-                client_for(&load_config(&self.options).await)
-            })
-            .await;
-        client.as_ref().map_err(Clone::clone)
+                client_for(&load_config(options).await)?
+            }
+            Settings::Loaded(config) => client_for(config)?,
+        };
+        *slot = Some(client.clone());
+        Ok(client)
+    }
+
+    /// Drops the client after a failure that fresh settings could fix.
+    async fn forget_client_after(&self, error: &StoreError) {
+        if matches!(
+            error.kind,
+            ErrorKind::NoCredentials
+                | ErrorKind::ExpiredCredentials
+                | ErrorKind::InvalidCredentials
+                | ErrorKind::NoRegion
+                | ErrorKind::UnknownProfile
+        ) {
+            *self.client.lock().await = None;
+        }
     }
 
     async fn fetch_page(&self, token: Option<String>) -> Result<Page, StoreError> {
@@ -99,11 +126,23 @@ impl AwsStore {
 
 impl SecretStore for AwsStore {
     fn list_page(&self, token: Option<String>) -> StoreFuture<'_, Page> {
-        Box::pin(self.fetch_page(token))
+        Box::pin(async move {
+            let result = self.fetch_page(token).await;
+            if let Err(e) = &result {
+                self.forget_client_after(e).await;
+            }
+            result
+        })
     }
 
     fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored> {
-        Box::pin(self.restore_one(arn))
+        Box::pin(async move {
+            let result = self.restore_one(arn).await;
+            if let Err(e) = &result {
+                self.forget_client_after(e).await;
+            }
+            result
+        })
     }
 }
 
@@ -150,7 +189,10 @@ pub async fn load_config(options: &AwsOptions) -> aws_config::SdkConfig {
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(30))
+                // A page of 100 entries comes back in well under a second;
+                // a hung endpoint should not hold the screen for minutes.
+                .operation_attempt_timeout(Duration::from_secs(10))
+                .operation_timeout(Duration::from_secs(30))
                 .build(),
         );
     if let Some(profile) = &options.profile {
@@ -193,23 +235,36 @@ where
             .unwrap_or_else(|| causes(&err));
         return StoreError::new(kind_from_code(code), code, message);
     }
-    let message = causes(&err);
+    if let Some(credentials) = credentials_error(&err) {
+        let message = chain(credentials);
+        return StoreError::new(credentials_kind(&message), None, message);
+    }
     let kind = match &err {
         SdkError::TimeoutError(_) => ErrorKind::Unreachable,
         SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => ErrorKind::Unreachable,
-        _ if is_credentials_error(&err) => credentials_kind(&message),
         _ => ErrorKind::Other,
     };
-    StoreError::new(kind, None, message)
+    StoreError::new(kind, None, causes(&err))
 }
 
-/// The error's causes, outermost first, without the SDK's debug dump.
+/// The error's causes without the SDK's debug dump. The top level only says
+/// "dispatch failure" or similar; its cause says why.
 fn causes(err: &(dyn std::error::Error + 'static)) -> String {
-    // The top level only says "dispatch failure" or similar; the cause says why.
-    let mut source = err.source().or(Some(err));
+    chain(err.source().unwrap_or(err))
+}
+
+/// `err` and its sources, outermost first, on one line.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut source = Some(err);
     let mut parts: Vec<String> = Vec::new();
     while let Some(e) = source {
-        let text = e.to_string();
+        // The credential chain lists its attempts one per line.
+        let text = e
+            .to_string()
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join("; ");
         // Some errors repeat their cause in their own message.
         if !parts.last().is_some_and(|prev| prev.contains(&text)) {
             parts.push(text);
@@ -219,15 +274,17 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-fn is_credentials_error(err: &(dyn std::error::Error + 'static)) -> bool {
+fn credentials_error<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
     let mut source = Some(err);
     while let Some(e) = source {
         if e.is::<aws_credential_types::provider::error::CredentialsError>() {
-            return true;
+            return Some(e);
         }
         source = e.source();
     }
-    false
+    None
 }
 
 fn credentials_kind(message: &str) -> ErrorKind {

@@ -168,7 +168,10 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn render_hints(frame: &mut Frame, area: Rect, state: &State) {
-    let hints = overlay::hint_line(Context::of(&state.mode));
+    let hints = match (&state.mode, state.startup_error()) {
+        (Mode::List, Some(_)) => overlay::startup_error_hints(),
+        (mode, _) => overlay::hint_line(Context::of(mode)),
+    };
     let mut spans = vec![Span::raw(" ")];
     spans.extend(hints.spans);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

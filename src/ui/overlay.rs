@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 
 use crate::advice;
-use crate::app::{State, Target};
+use crate::app::{Action, State, Target};
 use crate::keys::{self, Context};
 use crate::schedule::{Urgency, format_left, scheduled_purge, time_left, urgency};
 use crate::store::StoreError;
@@ -59,8 +59,12 @@ fn wrapped_field(label: &str, value: &str, width: usize, max_lines: usize) -> Ve
 
 /// "y/Enter restore · n/Esc cancel", straight from the keymap.
 pub(super) fn hint_line(context: Context) -> Line<'static> {
+    hint_line_where(context, |_| true)
+}
+
+pub(super) fn hint_line_where(context: Context, keep: impl Fn(Action) -> bool) -> Line<'static> {
     let mut spans = Vec::new();
-    for b in keys::bindings(context) {
+    for b in keys::bindings(context).filter(|b| keep(b.action)) {
         let Some(hint) = b.hint else { continue };
         if !spans.is_empty() {
             spans.push(Span::styled(" · ", Style::new().dim()));
@@ -155,12 +159,7 @@ pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &Store
     let fix = advice::fix(error, &state.context);
     lines.extend(wrapped_field("Fix", &fix, text_width, 4));
     lines.push(Line::default());
-    lines.push(Line::from(vec![
-        Span::styled("R", Style::new().bold()),
-        Span::raw(" retry · "),
-        Span::styled("q", Style::new().bold()),
-        Span::raw(" quit"),
-    ]));
+    lines.push(startup_error_hints());
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(" Could not list secrets ")
@@ -169,4 +168,11 @@ pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &Store
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let rect = centered(area, width, height);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// The only keys that help on the startup error screen.
+pub(super) fn startup_error_hints() -> Line<'static> {
+    hint_line_where(Context::List, |a| {
+        matches!(a, Action::Refresh | Action::Quit)
+    })
 }
