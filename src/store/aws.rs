@@ -29,7 +29,7 @@ pub struct AwsOptions {
 
 enum Settings {
     Options(AwsOptions),
-    Loaded(aws_config::SdkConfig),
+    Loaded(Box<aws_config::SdkConfig>),
 }
 
 pub struct AwsStore {
@@ -53,7 +53,7 @@ impl AwsStore {
     /// A store over an already loaded config (tests use this).
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
         AwsStore {
-            settings: Settings::Loaded(config.clone()),
+            settings: Settings::Loaded(Box::new(config.clone())),
             client: Mutex::new(None),
         }
     }
