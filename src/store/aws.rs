@@ -259,12 +259,7 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     while let Some(e) = source {
         // The credential chain lists its attempts one per line.
-        let text = e
-            .to_string()
-            .lines()
-            .map(str::trim)
-            .collect::<Vec<_>>()
-            .join("; ");
+        let text = one_line(&e.to_string());
         // Some errors repeat their cause in their own message.
         if !parts.last().is_some_and(|prev| prev.contains(&text)) {
             parts.push(text);
@@ -272,6 +267,18 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
         source = e.source();
     }
     parts.join(": ")
+}
+
+/// "Attempted:\n  A: x\n  B: y" -> "Attempted: A: x; B: y".
+fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(':') { " " } else { "; " });
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 fn credentials_error<'a>(
@@ -318,6 +325,15 @@ fn kind_from_code(code: Option<&str>) -> ErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multi_line_errors_fold_into_one_line() {
+        assert_eq!(
+            one_line("no credentials. Attempted:\n  Environment: not set\n  Profile: none\n"),
+            "no credentials. Attempted: Environment: not set; Profile: none"
+        );
+        assert_eq!(one_line("plain"), "plain");
+    }
 
     #[test]
     fn codes_map_to_kinds_an_operator_can_act_on() {
