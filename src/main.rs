@@ -1,4 +1,5 @@
 use std::fs::OpenOptions;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -74,7 +75,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
     let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
     let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
-    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "reprieve is interactive: run it in a terminal, not with its output redirected"
+        );
+    }
+    let mut terminal = match ratatui::try_init() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            // Raw mode may be on even though the rest of the set-up failed.
+            ratatui::restore();
+            return Err(e).context("cannot set up the terminal");
+        }
+    };
     // A signal ends the loop the same way `q` does, so the terminal is restored.
     let result = tokio::select! {
         result = runtime::run(&mut terminal, &mut state, store, EventStream::new()) => result,
