@@ -76,9 +76,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
     let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
     if !std::io::stdout().is_terminal() {
-        anyhow::bail!(
-            "reprieve is interactive: run it in a terminal, not with its output redirected"
-        );
+        anyhow::bail!("needs a terminal: run it interactively, not with its output redirected");
     }
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
