@@ -55,6 +55,8 @@ pub struct SecretList {
     /// First visible position drawn on screen.
     offset: usize,
     viewport: usize,
+    /// Columns taken by the longest name, for sizing the name column.
+    name_width: usize,
     /// The operator has moved the selection; until then it rests on the
     /// top row, whatever arrives above it.
     moved: bool,
@@ -71,6 +73,10 @@ impl SecretList {
 
     pub fn visible_len(&self) -> usize {
         self.visible.len()
+    }
+
+    pub fn name_width(&self) -> usize {
+        self.name_width
     }
 
     pub fn query(&self) -> &str {
@@ -205,8 +211,10 @@ impl SecretList {
 
     fn reindex(&mut self) {
         self.by_arn.clear();
+        self.name_width = 0;
         for (i, row) in self.rows.iter().enumerate() {
             self.by_arn.insert(row.secret.arn.clone(), i);
+            self.name_width = self.name_width.max(display_width(&row.secret.name));
         }
         self.reconcile();
     }
@@ -252,4 +260,18 @@ impl SecretList {
         let max_offset = self.visible.len().saturating_sub(height);
         self.offset = self.offset.min(max_offset);
     }
+}
+
+/// Width on screen once control characters are shown as one-column symbols.
+fn display_width(s: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                1
+            } else {
+                c.width().unwrap_or(0)
+            }
+        })
+        .sum()
 }

@@ -20,10 +20,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     let widths = [
         Constraint::Length(1),
-        Constraint::Fill(3),
+        Constraint::Length(name_width(area.width, state.list.name_width())),
         Constraint::Length(16),
         Constraint::Length(9),
-        Constraint::Fill(2),
+        Constraint::Fill(1),
     ];
     let columns = Layout::horizontal(widths).spacing(1).split(area);
     let width = |i: usize| usize::from(columns[i].width);
@@ -54,6 +54,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_stateful_widget(table, area, &mut table_state);
 }
 
+/// Names matter most: they get the room they need, leaving the description
+/// at least a third of what is left, up to 24 columns.
+fn name_width(total: u16, longest: usize) -> u16 {
+    // Marker, date, time left and four gaps.
+    let rest = total.saturating_sub(1 + 16 + 9 + 4);
+    let description = (rest / 3).min(24);
+    let longest = u16::try_from(longest).unwrap_or(u16::MAX).max(4);
+    longest.min(rest - description)
+}
+
 fn table_row<'a>(state: &State, row: &'a Row, width: &impl Fn(usize) -> usize) -> TableRow<'a> {
     let left = time_left(row.purge, state.now);
     let style = match urgency(left) {
@@ -74,7 +84,12 @@ fn table_row<'a>(state: &State, row: &'a Row, width: &impl Fn(usize) -> usize) -
     let description = row.secret.description.as_deref().unwrap_or("");
     TableRow::new([
         marker,
-        Cell::from(cell(&row.secret.name, width(1))),
+        if row.secret.name.is_empty() {
+            // ListSecrets leaves every field optional.
+            Cell::from("(no name)").dim()
+        } else {
+            Cell::from(cell(&row.secret.name, width(1)))
+        },
         Cell::from(date),
         Cell::from(format_left(left)),
         Cell::from(cell(description, width(4))).dim(),
