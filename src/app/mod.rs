@@ -42,9 +42,15 @@ pub struct Target {
 
 impl Target {
     fn of(secret: &PendingSecret) -> Self {
+        // The name is only for messages; without one, the ARN says which.
+        let name = if secret.name.is_empty() {
+            secret.arn.to_string()
+        } else {
+            secret.name.clone()
+        };
         Target {
             arn: secret.arn.clone(),
-            name: secret.name.clone(),
+            name,
             deleted_date: secret.deleted_date,
         }
     }
