@@ -222,3 +222,61 @@ async fn an_expired_session_is_expired_credentials() {
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::ExpiredCredentials, "{err:?}");
 }
+
+/// An endpoint that answers every request with one AWS JSON error, the way
+/// Secrets Manager reports throttling or a missing permission.
+async fn failing_endpoint(status: u16, code: &'static str, message: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                // One request per connection is enough for the SDK's retries.
+                let _ = socket.read(&mut buf).await;
+                let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
+                let reply = format!(
+                    "HTTP/1.1 {status} Bad Request\r\ncontent-type: application/x-amz-json-1.1\r\n\
+                     x-amzn-errortype: {code}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn throttling_and_access_denied_come_back_as_their_own_kinds() {
+    let url = failing_endpoint(400, "ThrottlingException", "Rate exceeded").await;
+    let store = AwsStore::from_config(&store_config(&url).await);
+    let err = store.list_page(None).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Throttled, "{err:?}");
+    assert_eq!(err.code.as_deref(), Some("ThrottlingException"));
+    assert_eq!(err.message, "Rate exceeded");
+
+    let url = failing_endpoint(
+        400,
+        "AccessDeniedException",
+        "User: arn:aws:iam::111122223333:user/ro is not authorized to perform: secretsmanager:RestoreSecret",
+    )
+    .await;
+    let store = AwsStore::from_config(&store_config(&url).await);
+    let err = store
+        .restore(Arn::new(
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret:x-AbCdEf",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::AccessDenied, "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("AccessDeniedException: User: arn:aws:iam::"),
+        "{err}"
+    );
+}
