@@ -76,18 +76,22 @@ impl AwsStore {
         Ok(client)
     }
 
-    /// Drops the client after a failure that fresh settings could fix.
-    async fn forget_client_after(&self, error: &StoreError) {
-        if matches!(
-            error.kind,
-            ErrorKind::NoCredentials
-                | ErrorKind::ExpiredCredentials
-                | ErrorKind::InvalidCredentials
-                | ErrorKind::NoRegion
-                | ErrorKind::UnknownProfile
-        ) {
+    /// Passes a result through, dropping the client after a failure that
+    /// fresh settings could fix.
+    async fn settle<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if let Err(error) = &result
+            && matches!(
+                error.kind,
+                ErrorKind::NoCredentials
+                    | ErrorKind::ExpiredCredentials
+                    | ErrorKind::InvalidCredentials
+                    | ErrorKind::NoRegion
+                    | ErrorKind::UnknownProfile
+            )
+        {
             *self.client.lock().await = None;
         }
+        result
     }
 
     async fn fetch_page(&self, token: Option<String>) -> Result<Page, StoreError> {
@@ -126,23 +130,11 @@ impl AwsStore {
 
 impl SecretStore for AwsStore {
     fn list_page(&self, token: Option<String>) -> StoreFuture<'_, Page> {
-        Box::pin(async move {
-            let result = self.fetch_page(token).await;
-            if let Err(e) = &result {
-                self.forget_client_after(e).await;
-            }
-            result
-        })
+        Box::pin(async move { self.settle(self.fetch_page(token).await).await })
     }
 
     fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored> {
-        Box::pin(async move {
-            let result = self.restore_one(arn).await;
-            if let Err(e) = &result {
-                self.forget_client_after(e).await;
-            }
-            result
-        })
+        Box::pin(async move { self.settle(self.restore_one(arn).await).await })
     }
 }
 
