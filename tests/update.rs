@@ -431,6 +431,11 @@ fn a_failed_refresh_keeps_the_rows_and_reports_in_the_status_line() {
     let status = state.status.clone().unwrap();
     assert_eq!(status.tone, Tone::Error);
     assert!(status.text.contains("ThrottlingException: Rate exceeded"));
+
+    // The next good listing clears the complaint.
+    act(&mut state, Action::Refresh);
+    listed(&mut state, sample());
+    assert_eq!(state.status, None);
 }
 
 #[test]

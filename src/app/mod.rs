@@ -149,6 +149,8 @@ pub struct State {
     pub size: (u16, u16),
     /// Restore calls sent and not yet answered.
     pub in_flight: usize,
+    /// The status line reports a failed listing, which a good one clears.
+    listing_status: bool,
 }
 
 impl State {
@@ -165,6 +167,7 @@ impl State {
             restored: HashMap::new(),
             size: (0, 0),
             in_flight: 0,
+            listing_status: false,
         }
     }
 
@@ -189,6 +192,7 @@ impl State {
     }
 
     fn set_status(&mut self, tone: Tone, text: impl Into<String>) {
+        self.listing_status = false;
         self.status = Some(Status {
             tone,
             text: text.into(),
@@ -238,6 +242,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.load.loading = false;
                 if !state.list.is_empty() || state.load.completed {
                     state.set_status(Tone::Error, format!("Listing failed: {error}"));
+                    state.listing_status = true;
                 }
                 state.load.error = Some(error);
             }
@@ -327,6 +332,10 @@ fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
             state.load.loading = false;
             state.load.completed = true;
             state.load.error = None;
+            if state.listing_status {
+                state.status = None;
+                state.listing_status = false;
+            }
             vec![]
         }
     }
