@@ -86,8 +86,14 @@ pub fn perform(
         Effect::LoadPage { generation, token } => {
             tokio::spawn(async move {
                 let msg = match store.list_page(token).await {
-                    Ok(page) => Msg::PageLoaded { generation, page },
-                    Err(error) => Msg::LoadFailed { generation, error },
+                    Ok(page) => {
+                        tracing::debug!(generation, scanned = page.scanned, "page loaded");
+                        Msg::PageLoaded { generation, page }
+                    }
+                    Err(error) => {
+                        tracing::warn!(generation, %error, "listing failed");
+                        Msg::LoadFailed { generation, error }
+                    }
                 };
                 // The loop may have ended; nobody is left to tell.
                 let _ = tx.send(msg);
