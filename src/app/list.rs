@@ -55,7 +55,7 @@ pub struct SecretList {
     /// First visible position drawn on screen.
     offset: usize,
     viewport: usize,
-    /// Columns taken by the longest name, for sizing the name column.
+    /// Columns taken by the longest visible name, for sizing the name column.
     name_width: usize,
     /// The operator has moved the selection; until then it rests on the
     /// top row, whatever arrives above it.
@@ -211,10 +211,8 @@ impl SecretList {
 
     fn reindex(&mut self) {
         self.by_arn.clear();
-        self.name_width = 0;
         for (i, row) in self.rows.iter().enumerate() {
             self.by_arn.insert(row.secret.arn.clone(), i);
-            self.name_width = self.name_width.max(display_width(&row.secret.name));
         }
         self.reconcile();
     }
@@ -230,6 +228,12 @@ impl SecretList {
             .filter(|(_, r)| query.is_empty() || r.key.contains(query.as_str()))
             .map(|(i, _)| i)
             .collect();
+        self.name_width = self
+            .visible
+            .iter()
+            .map(|&i| display_width(&self.rows[i].secret.name))
+            .max()
+            .unwrap_or(0);
         if self.visible.is_empty() {
             self.cursor = 0;
             self.offset = 0;
