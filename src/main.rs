@@ -62,10 +62,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     } else {
         aws_store(&cli).await
     };
-    let context = Context {
-        utc: cli.utc,
-        ..context
-    };
     let tz = if cli.utc {
         TimeZone::UTC
     } else {
@@ -134,7 +130,6 @@ async fn aws_store(cli: &Cli) -> (Arc<dyn SecretStore>, Context) {
         source,
         profile,
         endpoint_url: cli.endpoint_url.clone(),
-        utc: cli.utc,
     };
     (Arc::new(store), context)
 }

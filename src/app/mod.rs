@@ -106,7 +106,6 @@ pub struct Context {
     /// The profile a fix should name (`aws sso login --profile X`).
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
-    pub utc: bool,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -28,7 +28,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let columns = Layout::horizontal(widths).spacing(1).split(area);
     let width = |i: usize| usize::from(columns[i].width);
 
-    let zone = if state.context.utc { "UTC" } else { "local" };
+    // The zone's abbreviation (CET, PST…) tells the operator how to read the dates.
+    let info = state.tz.to_offset_info(state.now);
+    let zone = info.abbreviation();
     let header = TableRow::new([
         Cell::from(""),
         Cell::from("Name"),
