@@ -207,3 +207,20 @@ fn tiny_terminals_never_panic() {
         screen(&failed);
     }
 }
+
+#[test]
+fn a_narrow_confirmation_wraps_the_arn_instead_of_cutting_it() {
+    let mut state = sized(64, 20);
+    listed(&mut state, sample());
+    act(&mut state, Action::Restore);
+    let screen = screen(&state);
+    let arn = arn("prod/payments/stripe-webhook").to_string();
+    // Every piece of the ARN is on screen, in order, across the wrapped lines.
+    let inside: String = screen
+        .lines()
+        .filter_map(|l| l.split('│').nth(1))
+        .map(|l| l.trim().trim_start_matches("ARN").trim())
+        .collect();
+    assert!(inside.contains(&arn), "{screen}");
+    assert!(!inside.contains('…'), "nothing in the box is cut: {screen}");
+}

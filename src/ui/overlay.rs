@@ -11,7 +11,7 @@ use crate::app::{Action, State, Target};
 use crate::keys::{self, Context};
 use crate::schedule::{Urgency, format_left, scheduled_purge, time_left, urgency};
 use crate::store::StoreError;
-use crate::text::{cell, sanitize, truncate, wrap};
+use crate::text::{sanitize, truncate, wrap};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [_, col, _] = Layout::horizontal([
@@ -76,16 +76,14 @@ pub(super) fn hint_line_where(context: Context, keep: impl Fn(Action) -> bool) -
 }
 
 pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
-    // Wide enough for the whole ARN, so the operator can check it.
-    let want = u16::try_from(target.arn.as_str().len() + 14)
+    // Wide enough for the whole ARN where the screen allows; wrapped otherwise,
+    // never cut, so the operator can check exactly what will be restored.
+    let want = u16::try_from(target.arn.as_str().len() + LABEL_WIDTH + 4)
         .unwrap_or(u16::MAX)
         .max(60);
-    let area = centered(
-        frame.area(),
-        want.min(frame.area().width.saturating_sub(2)),
-        9,
-    );
-    let inner = usize::from(area.width.saturating_sub(12));
+    let width = want.min(frame.area().width.saturating_sub(2));
+    // Border and padding take four columns.
+    let text_width = usize::from(width.saturating_sub(4));
     let purge = scheduled_purge(target.deleted_date);
     let date = state.tz.to_datetime(purge).strftime("%Y-%m-%d %H:%M");
     let left = time_left(purge, state.now);
@@ -93,18 +91,21 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
         Urgency::Overdue => "overdue".to_owned(),
         _ => format!("{} left", format_left(left)),
     };
-    let lines = vec![
+    let mut lines = vec![
         Line::from("Cancel the scheduled deletion of this secret?"),
         Line::default(),
-        field("Name", cell(&target.name, inner)),
-        field("ARN", cell(target.arn.as_str(), inner)),
-        field("Deletion", format!("{date} ({left})")),
-        Line::default(),
-        hint_line(Context::Confirm),
     ];
+    lines.extend(wrapped_field("Name", &target.name, text_width, 3));
+    lines.extend(wrapped_field("ARN", target.arn.as_str(), text_width, 3));
+    lines.push(field("Deletion", format!("{date} ({left})")));
+    lines.push(Line::default());
+    lines.push(hint_line(Context::Confirm));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let area = centered(frame.area(), width, height);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(" Restore secret ")
+        .padding(Padding::horizontal(1))
         .border_style(Style::new().fg(Color::Cyan));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
