@@ -114,7 +114,6 @@ pub struct Load {
     pub loading: bool,
     /// Entries seen by the current (or last) listing, pending or not.
     pub scanned: usize,
-    pub pages: usize,
     /// A listing has run to its last page at least once.
     pub completed: bool,
     pub error: Option<StoreError>,
@@ -202,7 +201,6 @@ impl State {
         self.load.generation += 1;
         self.load.loading = true;
         self.load.scanned = 0;
-        self.load.pages = 0;
         vec![Effect::LoadPage {
             generation: self.load.generation,
             token: None,
@@ -313,7 +311,6 @@ fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
         return vec![];
     }
     state.load.scanned += page.scanned;
-    state.load.pages += 1;
     let restored = &state.restored;
     let fresh = page
         .pending
