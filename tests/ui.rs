@@ -32,12 +32,10 @@ fn loaded_state() -> State {
 #[test]
 fn loading() {
     let mut state = sized(110, 12);
-    update(
+    page_arrives(
         &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: page(sample().into_iter().take(3).collect(), 100, Some("t")),
-        },
+        1,
+        page(sample().into_iter().take(3).collect(), 100, Some("t")),
     );
     insta::assert_snapshot!(screen(&state));
 }

@@ -36,12 +36,10 @@ fn finish(state: &mut State, target: &Target, result: Result<(), StoreError>) {
 fn pages_show_as_they_arrive_and_listing_follows_next_token() {
     let mut state = started();
     assert!(state.load.loading);
-    let effects = update(
+    let effects = page_arrives(
         &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: page(vec![secret("b", 50.0)], 100, Some("t1")),
-        },
+        1,
+        page(vec![secret("b", 50.0)], 100, Some("t1")),
     );
     assert_eq!(
         effects,
@@ -54,21 +52,13 @@ fn pages_show_as_they_arrive_and_listing_follows_next_token() {
     assert!(state.load.loading);
 
     // AWS may send an empty page that still has a token: keep going.
-    let effects = update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: page(vec![], 0, Some("t2")),
-        },
-    );
+    let effects = page_arrives(&mut state, 1, page(vec![], 0, Some("t2")));
     assert_eq!(effects.len(), 1);
 
-    let effects = update(
+    let effects = page_arrives(
         &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: page(vec![secret("a", 2.0), secret("c", 300.0)], 34, None),
-        },
+        1,
+        page(vec![secret("a", 2.0), secret("c", 300.0)], 34, None),
     );
     assert!(effects.is_empty());
     assert!(!state.load.loading);
@@ -80,12 +70,10 @@ fn pages_show_as_they_arrive_and_listing_follows_next_token() {
 fn a_page_from_an_older_listing_is_ignored() {
     let mut state = started();
     act(&mut state, Action::Refresh);
-    let effects = update(
+    let effects = page_arrives(
         &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: page(vec![secret("stale", 5.0)], 1, Some("t")),
-        },
+        1,
+        page(vec![secret("stale", 5.0)], 1, Some("t")),
     );
     assert!(effects.is_empty(), "no further pages for a stale listing");
     assert!(names(&state).is_empty());
@@ -117,21 +105,17 @@ fn filter_narrows_by_case_insensitive_substring_and_esc_clears() {
 #[test]
 fn selection_follows_its_secret_when_sooner_rows_arrive() {
     let mut state = started();
-    update(
+    page_arrives(
         &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: page(vec![secret("m", 50.0), secret("z", 90.0)], 2, Some("t")),
-        },
+        1,
+        page(vec![secret("m", 50.0), secret("z", 90.0)], 2, Some("t")),
     );
     act(&mut state, Action::Down);
     assert_eq!(selected(&state).as_deref(), Some("z"));
-    update(
+    page_arrives(
         &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: page(vec![secret("a", 1.0), secret("b", 2.0)], 2, None),
-        },
+        1,
+        page(vec![secret("a", 1.0), secret("b", 2.0)], 2, None),
     );
     assert_eq!(names(&state), ["a", "b", "m", "z"]);
     assert_eq!(selected(&state).as_deref(), Some("z"));
@@ -450,20 +434,8 @@ fn quit_is_an_effect_and_ticks_move_the_clock() {
 #[test]
 fn an_untouched_selection_rests_on_the_soonest_secret() {
     let mut state = started();
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: page(vec![secret("m", 50.0)], 1, Some("t")),
-        },
-    );
-    update(
-        &mut state,
-        Msg::PageLoaded {
-            generation: 1,
-            page: page(vec![secret("a", 1.0)], 1, None),
-        },
-    );
+    page_arrives(&mut state, 1, page(vec![secret("m", 50.0)], 1, Some("t")));
+    page_arrives(&mut state, 1, page(vec![secret("a", 1.0)], 1, None));
     assert_eq!(
         selected(&state).as_deref(),
         Some("a"),
