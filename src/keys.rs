@@ -315,10 +315,12 @@ mod tests {
 
     #[test]
     fn confirmation_takes_only_yes_or_no() {
+        let at = jiff::Timestamp::UNIX_EPOCH;
         let mode = Mode::Confirm(Target {
             arn: Arn::new("arn:x"),
             name: "x".into(),
-            deleted_date: jiff::Timestamp::UNIX_EPOCH,
+            deleted_date: at,
+            dates: crate::purge::read(at, at, None),
         });
         assert_eq!(map(&mode, &typed('y')), Some(Msg::Action(Action::Confirm)));
         assert_eq!(

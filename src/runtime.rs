@@ -1,6 +1,8 @@
 //! The one loop that owns the state: terminal events and task results in,
 //! `update`, effects spawned, a redraw only when something changed.
 
+pub mod pacer;
+
 use std::io;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use tokio::time::Instant;
 use crate::app::{Effect, Msg, State, update};
 use crate::store::SecretStore;
 use crate::{keys, ui};
+use pacer::Pacer;
 
 /// Spinner frame interval while something is in flight.
 const ANIMATION: Duration = Duration::from_millis(100);
@@ -33,6 +36,7 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
     let (tx, mut rx) = unbounded_channel();
+    let lookups = Arc::new(Pacer::new(pacer::LOOKUP_EVENTS));
     let size = terminal.size().map_err(io::Error::other)?;
     let mut effects = update(
         state,
@@ -45,7 +49,7 @@ where
     let mut dirty = true;
     loop {
         for effect in effects.drain(..) {
-            if perform(&store, &tx, effect).is_break() {
+            if perform(&store, &lookups, &tx, effect).is_break() {
                 return Ok(());
             }
         }
@@ -78,6 +82,7 @@ where
 /// Runs one effect. Work is spawned; its result comes back as a message.
 pub fn perform(
     store: &Arc<dyn SecretStore>,
+    lookups: &Arc<Pacer>,
     tx: &UnboundedSender<Msg>,
     effect: Effect,
 ) -> ControlFlow<()> {
@@ -109,6 +114,29 @@ pub fn perform(
                 }
                 let result = result.map(|_| ());
                 let _ = tx.send(Msg::RestoreFinished { target, result });
+            });
+        }
+        Effect::LookupDeletions { generation, query } => {
+            let lookups = Arc::clone(lookups);
+            tokio::spawn(async move {
+                lookups.wait().await;
+                let msg = match store.deletion_events(query).await {
+                    Ok(page) => {
+                        tracing::debug!(generation, events = page.events.len(), "cloudtrail page");
+                        if page.unreadable > 0 {
+                            tracing::warn!(
+                                unreadable = page.unreadable,
+                                "unreadable cloudtrail events"
+                            );
+                        }
+                        Msg::DeletionsLoaded { generation, page }
+                    }
+                    Err(error) => {
+                        tracing::warn!(generation, %error, "cloudtrail lookup failed");
+                        Msg::DeletionsFailed { generation, error }
+                    }
+                };
+                let _ = tx.send(msg);
             });
         }
         Effect::Quit => return ControlFlow::Break(()),

@@ -23,6 +23,19 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// Width on screen once control characters are shown as one-column symbols.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                1
+            } else {
+                c.width().unwrap_or(0)
+            }
+        })
+        .sum()
+}
+
 /// Cuts `s` to at most `width` columns, ending with "…" when it had to cut.
 pub fn truncate(s: &str, width: usize) -> Cow<'_, str> {
     let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();

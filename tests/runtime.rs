@@ -14,7 +14,7 @@ use ratatui::backend::TestBackend;
 use reprieve::app::State;
 use reprieve::runtime;
 use reprieve::store::demo::DemoStore;
-use reprieve::store::{Arn, Page, Restored, SecretStore, StoreFuture};
+use reprieve::store::{Arn, EventPage, EventQuery, Page, Restored, SecretStore, StoreFuture};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 fn keys() -> (
@@ -61,6 +61,9 @@ impl SecretStore for Recording {
         self.restored.lock().unwrap().push(arn.clone());
         self.inner.restore(arn)
     }
+    fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage> {
+        self.inner.deletion_events(query)
+    }
 }
 
 #[tokio::test]
@@ -92,7 +95,7 @@ async fn demo_listing_restore_and_quit_through_the_real_loop() {
     driver.await.unwrap();
 
     assert!(state.load.completed);
-    assert_eq!(state.load.scanned, 603, "every demo page was read");
+    assert_eq!(state.load.scanned, 604, "every demo page was read");
     let restored = store.restored.lock().unwrap().clone();
     assert_eq!(restored.len(), 1, "exactly one RestoreSecret call");
     assert!(
@@ -120,6 +123,9 @@ impl SecretStore for Stalled {
         Box::pin(std::future::pending())
     }
     fn restore(&self, _: Arn) -> StoreFuture<'_, Restored> {
+        Box::pin(std::future::pending())
+    }
+    fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(std::future::pending())
     }
 }

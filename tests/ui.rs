@@ -23,9 +23,30 @@ fn screen(state: &State) -> String {
     draw(state).backend().to_string()
 }
 
+/// Listed, and dated by CloudTrail: what an operator sees on AWS.
 fn loaded_state() -> State {
     let mut state = sized(110, 18);
+    dated(&mut state, sample());
+    state
+}
+
+/// Listed, with CloudTrail refused: every purge is a 7–30-day window.
+fn estimated_state(width: u16, height: u16) -> State {
+    let mut state = sized(width, height);
     listed(&mut state, sample());
+    let generation = state.trail.generation;
+    update(
+        &mut state,
+        Msg::DeletionsFailed {
+            generation,
+            error: StoreError::new(
+                ErrorKind::AccessDenied,
+                Some("AccessDeniedException"),
+                "User: arn:aws:iam::111122223333:user/ro is not authorized to perform: \
+                 cloudtrail:LookupEvents",
+            ),
+        },
+    );
     state
 }
 
@@ -52,6 +73,38 @@ fn loaded() {
 }
 
 #[test]
+fn loaded_at_160_columns_shows_every_column() {
+    let mut state = sized(160, 16);
+    dated(&mut state, sample());
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn loaded_at_80_columns_keeps_name_purge_time_left_and_who() {
+    let mut state = sized(80, 16);
+    dated(&mut state, sample());
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn cloudtrail_denied_shows_windows_and_says_why() {
+    let state = estimated_state(110, 18);
+    let text = screen(&state);
+    assert!(
+        text.contains("10 purge dates are 7–30-day estimates: CloudTrail refused LookupEvents"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn confirmation_of_an_estimated_purge_says_it_is_an_estimate() {
+    let mut state = estimated_state(110, 24);
+    act(&mut state, Action::Restore);
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
 fn filtered() {
     let mut state = loaded_state();
     typed(&mut state, "postgres");
@@ -74,6 +127,7 @@ fn filter_that_matches_nothing() {
 #[test]
 fn confirmation() {
     let mut state = loaded_state();
+    state.size = (110, 22);
     act(&mut state, Action::Down);
     act(&mut state, Action::Restore);
     insta::assert_snapshot!(screen(&state));
@@ -134,7 +188,7 @@ fn nothing_scheduled_for_deletion() {
 #[test]
 fn help_overlay() {
     let mut state = sized(100, 32);
-    listed(&mut state, sample());
+    dated(&mut state, sample());
     act(&mut state, Action::Help);
     insta::assert_snapshot!(screen(&state));
 }

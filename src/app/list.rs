@@ -5,10 +5,9 @@
 
 use std::collections::HashMap;
 
-use jiff::Timestamp;
-
-use crate::schedule::scheduled_purge;
+use crate::purge::Dates;
 use crate::store::{Arn, PendingSecret, StoreError};
+use crate::text::display_width;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RestoreState {
@@ -20,7 +19,7 @@ pub enum RestoreState {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub secret: PendingSecret,
-    pub purge: Timestamp,
+    pub dates: Dates,
     pub restore: RestoreState,
     /// Lowercased name, for the case-insensitive filter.
     key: String,
@@ -29,14 +28,23 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(secret: PendingSecret, seen: u64) -> Self {
+    fn new(secret: PendingSecret, dates: Dates, seen: u64) -> Self {
         Row {
-            purge: scheduled_purge(secret.deleted_date),
+            dates,
             key: secret.name.to_lowercase(),
             secret,
             restore: RestoreState::Idle,
             seen,
         }
+    }
+
+    /// Soonest possible purge first; name and ARN keep ties stable.
+    fn order(&self) -> (jiff::Timestamp, &str, &Arn) {
+        (
+            self.dates.purge.earliest(),
+            &self.secret.name,
+            &self.secret.arn,
+        )
     }
 }
 
@@ -118,26 +126,50 @@ impl SecretList {
         self.window(0, usize::MAX)
     }
 
+    /// Every row, in order, filtered or not.
+    pub fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter()
+    }
+
     /// Adds or updates listed secrets, keeping any restore in progress.
-    pub fn upsert(&mut self, secrets: Vec<PendingSecret>, generation: u64) {
-        for secret in secrets {
+    pub fn upsert(&mut self, secrets: Vec<(PendingSecret, Dates)>, generation: u64) {
+        for (secret, dates) in secrets {
             match self.by_arn.get(&secret.arn) {
                 Some(&i) => {
                     let row = &mut self.rows[i];
-                    row.purge = scheduled_purge(secret.deleted_date);
+                    row.dates = dates;
                     row.key = secret.name.to_lowercase();
                     row.secret = secret;
                     row.seen = generation;
                 }
                 None => {
                     self.by_arn.insert(secret.arn.clone(), self.rows.len());
-                    self.rows.push(Row::new(secret, generation));
+                    self.rows.push(Row::new(secret, dates, generation));
                 }
             }
         }
-        self.rows.sort_by(|a, b| {
-            (a.purge, &a.secret.name, &a.secret.arn).cmp(&(b.purge, &b.secret.name, &b.secret.arn))
-        });
+        self.resort();
+    }
+
+    /// New dates for rows already listed (CloudTrail answered); re-sorts
+    /// only when something changed.
+    pub fn set_dates(&mut self, changes: Vec<(Arn, Dates)>) {
+        let mut changed = false;
+        for (arn, dates) in changes {
+            if let Some(&i) = self.by_arn.get(&arn)
+                && self.rows[i].dates != dates
+            {
+                self.rows[i].dates = dates;
+                changed = true;
+            }
+        }
+        if changed {
+            self.resort();
+        }
+    }
+
+    fn resort(&mut self) {
+        self.rows.sort_by(|a, b| a.order().cmp(&b.order()));
         self.reindex();
     }
 
@@ -264,18 +296,4 @@ impl SecretList {
         let max_offset = self.visible.len().saturating_sub(height);
         self.offset = self.offset.min(max_offset);
     }
-}
-
-/// Width on screen once control characters are shown as one-column symbols.
-fn display_width(s: &str) -> usize {
-    use unicode_width::UnicodeWidthChar;
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                1
-            } else {
-                c.width().unwrap_or(0)
-            }
-        })
-        .sum()
 }

@@ -1,6 +1,7 @@
 //! State, messages, effects and the pure `update` that ties them together.
 
 pub mod list;
+pub mod trail;
 
 use std::collections::HashMap;
 
@@ -8,8 +9,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tui_input::{Input, InputRequest};
 
-use crate::store::{Arn, ErrorKind, Page, PendingSecret, StoreError};
+use crate::purge::Dates;
+use crate::store::{Arn, ErrorKind, EventPage, EventQuery, Page, PendingSecret, StoreError};
 use list::{RestoreState, SecretList};
+use trail::{Phase, Touched, Trail};
 
 /// What a key asks for. The keymap in `keys` maps key presses to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,10 +41,12 @@ pub struct Target {
     pub arn: Arn,
     pub name: String,
     pub deleted_date: Timestamp,
+    /// What was known of the deletion when the operator asked.
+    pub dates: Dates,
 }
 
 impl Target {
-    fn of(secret: &PendingSecret) -> Self {
+    fn of(secret: &PendingSecret, dates: &Dates) -> Self {
         // The name is only for messages; without one, the ARN says which.
         let name = if secret.name.is_empty() {
             secret.arn.to_string()
@@ -52,6 +57,7 @@ impl Target {
             arn: secret.arn.clone(),
             name,
             deleted_date: secret.deleted_date,
+            dates: dates.clone(),
         }
     }
 }
@@ -78,6 +84,14 @@ pub enum Msg {
         target: Target,
         result: Result<(), StoreError>,
     },
+    DeletionsLoaded {
+        generation: u64,
+        page: EventPage,
+    },
+    DeletionsFailed {
+        generation: u64,
+        error: StoreError,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +101,11 @@ pub enum Effect {
         token: Option<String>,
     },
     Restore(Target),
+    /// A CloudTrail `LookupEvents` page; the runtime paces these.
+    LookupDeletions {
+        generation: u64,
+        query: EventQuery,
+    },
     Quit,
 }
 
@@ -140,6 +159,8 @@ pub struct State {
     pub list: SecretList,
     pub filter: Input,
     pub load: Load,
+    /// CloudTrail's `DeleteSecret` events: exact purge dates and who deleted.
+    pub trail: Trail,
     pub status: Option<Status>,
     /// Secrets restored this session, with the `DeletedDate` they had, so a
     /// lagging listing cannot put them back.
@@ -161,6 +182,7 @@ impl State {
             list: SecretList::default(),
             filter: Input::default(),
             load: Load::default(),
+            trail: Trail::default(),
             status: None,
             restored: HashMap::new(),
             size: (0, 0),
@@ -176,7 +198,39 @@ impl State {
 
     /// Something on screen moves by itself (spinner).
     pub fn animating(&self) -> bool {
-        self.load.loading || self.in_flight > 0
+        self.load.loading || self.in_flight > 0 || self.trail.reading()
+    }
+
+    /// Rows whose purge is only known as a 7–30-day window.
+    pub fn estimated(&self) -> usize {
+        self.list
+            .rows()
+            .filter(|r| r.dates.purge.is_window())
+            .count()
+    }
+
+    /// Why some dates are estimates, or why nobody is named: one sentence.
+    pub fn dates_note(&self) -> Option<String> {
+        let n = self.estimated();
+        let what = match n {
+            0 if self.list.is_empty() => return None,
+            0 => "Who deleted each secret is unknown".to_owned(),
+            1 => "1 purge date is a 7–30-day estimate".to_owned(),
+            n => format!("{n} purge dates are 7–30-day estimates"),
+        };
+        match &self.trail.phase {
+            Phase::Failed(e) if e.kind == ErrorKind::AccessDenied => Some(format!(
+                "{what}: CloudTrail refused LookupEvents. Allow cloudtrail:LookupEvents for \
+                 exact dates and who deleted each secret."
+            )),
+            Phase::Failed(e) => Some(format!("{what}: CloudTrail could not be read ({e}).")),
+            Phase::Done if n > 0 => Some(format!(
+                "{what}: CloudTrail has no event for {} yet (it records deletions minutes \
+                 late; R looks again).",
+                if n == 1 { "it" } else { "them" }
+            )),
+            _ => None,
+        }
     }
 
     /// The listing failed before anything could be shown.
@@ -249,6 +303,13 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_restore_finished(state, target, result);
             vec![]
         }
+        Msg::DeletionsLoaded { generation, page } => on_deletions(state, generation, page),
+        Msg::DeletionsFailed { generation, error } => {
+            if generation == state.trail.generation {
+                state.trail.failed(error);
+            }
+            vec![]
+        }
     }
 }
 
@@ -291,7 +352,7 @@ fn ask_restore(state: &mut State) {
         state.set_status(Tone::Info, text);
         return;
     }
-    state.mode = Mode::Confirm(Target::of(&row.secret));
+    state.mode = Mode::Confirm(Target::of(&row.secret, &row.dates));
 }
 
 fn confirm_restore(state: &mut State, target: Target) -> Vec<Effect> {
@@ -311,11 +372,15 @@ fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
         return vec![];
     }
     state.load.scanned += page.scanned;
-    let restored = &state.restored;
+    let (restored, trail, now) = (&state.restored, &state.trail, state.now);
     let fresh = page
         .pending
         .into_iter()
         .filter(|s| restored.get(&s.arn) != Some(&s.deleted_date))
+        .map(|s| {
+            let dates = trail.date(&s, now);
+            (s, dates)
+        })
         .collect();
     state.list.upsert(fresh, generation);
     match page.next_token {
@@ -332,8 +397,52 @@ fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
                 state.status = None;
                 state.listing_status = false;
             }
-            vec![]
+            look_up_deletions(state)
         }
+    }
+}
+
+/// Asks CloudTrail about every deletion it has not dated yet.
+fn look_up_deletions(state: &mut State) -> Vec<Effect> {
+    let undated = state
+        .list
+        .rows()
+        .filter(|r| !r.dates.from_cloudtrail())
+        .map(|r| r.secret.deleted_date);
+    match state.trail.start(undated, state.now) {
+        Some(query) => vec![Effect::LookupDeletions {
+            generation: state.trail.generation,
+            query,
+        }],
+        None => vec![],
+    }
+}
+
+fn on_deletions(state: &mut State, generation: u64, page: EventPage) -> Vec<Effect> {
+    if generation != state.trail.generation {
+        return vec![];
+    }
+    let (next, touched) = state.trail.page(page);
+    let (trail, now) = (&state.trail, state.now);
+    let changes = match touched {
+        Touched::All => state
+            .list
+            .rows()
+            .map(|r| (r.secret.arn.clone(), trail.date(&r.secret, now)))
+            .collect(),
+        Touched::Arns(arns) => arns
+            .into_iter()
+            .filter_map(|arn| {
+                let row = state.list.get(&arn)?;
+                Some((arn, trail.date(&row.secret, now)))
+            })
+            .collect(),
+    };
+    state.list.set_dates(changes);
+    match next {
+        Some(query) => vec![Effect::LookupDeletions { generation, query }],
+        None if state.trail.take_again() => look_up_deletions(state),
+        None => vec![],
     }
 }
 

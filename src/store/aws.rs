@@ -6,17 +6,25 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_runtime::env_config::file::EnvConfigFiles;
+use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use aws_sdk_secretsmanager::Client;
+use aws_sdk_secretsmanager::config::http::HttpResponse;
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_secretsmanager::types::SecretListEntry;
 use aws_types::os_shim_internal::{Env, Fs};
 use jiff::Timestamp;
 use tokio::sync::Mutex;
 
-use super::{Arn, ErrorKind, Page, PendingSecret, Restored, SecretStore, StoreError, StoreFuture};
+use super::cloudtrail::{self, parse_event};
+use super::{
+    Arn, ErrorKind, EventPage, EventQuery, Page, PendingSecret, Restored, SecretStore, StoreError,
+    StoreFuture,
+};
 
 /// Largest page `ListSecrets` accepts.
 pub const PAGE_SIZE: i32 = 100;
+/// Largest page `LookupEvents` accepts.
+pub const EVENT_PAGE_SIZE: i32 = 50;
 
 /// Where to connect, as given on the command line. `None` defers to the
 /// standard AWS environment variables and config files.
@@ -39,7 +47,14 @@ pub struct AwsStore {
     // Only a working client is kept. A failure that better settings could
     // fix (profile, region, credentials files, SSO login) drops it, so `R`
     // reads them again.
-    client: Mutex<Option<Client>>,
+    client: Mutex<Option<Clients>>,
+}
+
+/// Both services, built from one config: same credentials, region and endpoint.
+#[derive(Clone)]
+struct Clients {
+    secrets: Client,
+    trail: aws_sdk_cloudtrail::Client,
 }
 
 impl AwsStore {
@@ -58,7 +73,7 @@ impl AwsStore {
         }
     }
 
-    async fn client(&self) -> Result<Client, StoreError> {
+    async fn client(&self) -> Result<Clients, StoreError> {
         let mut slot = self.client.lock().await;
         if let Some(client) = &*slot {
             return Ok(client.clone());
@@ -95,7 +110,7 @@ impl AwsStore {
     }
 
     async fn fetch_page(&self, token: Option<String>) -> Result<Page, StoreError> {
-        let client = self.client().await?;
+        let client = self.client().await?.secrets;
         let out = client
             .list_secrets()
             .include_planned_deletion(true)
@@ -114,7 +129,7 @@ impl AwsStore {
     }
 
     async fn restore_one(&self, arn: Arn) -> Result<Restored, StoreError> {
-        let client = self.client().await?;
+        let client = self.client().await?.secrets;
         let out = client
             .restore_secret()
             .secret_id(arn.as_str())
@@ -126,6 +141,39 @@ impl AwsStore {
             name: out.name.unwrap_or_default(),
         })
     }
+
+    async fn lookup(&self, query: EventQuery) -> Result<EventPage, StoreError> {
+        let client = self.client().await?.trail;
+        let attribute = LookupAttribute::builder()
+            .attribute_key(LookupAttributeKey::EventName)
+            .attribute_value(cloudtrail::EVENT_NAME)
+            .build()
+            .map_err(|e| StoreError::new(ErrorKind::Other, None, e.to_string()))?;
+        let time = |t: Timestamp| {
+            aws_sdk_cloudtrail::primitives::DateTime::from_millis(t.as_millisecond())
+        };
+        let out = client
+            .lookup_events()
+            .lookup_attributes(attribute)
+            .start_time(time(query.start))
+            .set_end_time(query.end.map(time))
+            .max_results(EVENT_PAGE_SIZE)
+            .set_next_token(query.token)
+            .send()
+            .await
+            .map_err(classify)?;
+        let mut page = EventPage {
+            next_token: out.next_token.filter(|t| !t.is_empty()),
+            ..EventPage::default()
+        };
+        for event in out.events.unwrap_or_default() {
+            match event.cloud_trail_event.as_deref().and_then(parse_event) {
+                Some(e) => page.events.push(e),
+                None => page.unreadable += 1,
+            }
+        }
+        Ok(page)
+    }
 }
 
 impl SecretStore for AwsStore {
@@ -136,11 +184,18 @@ impl SecretStore for AwsStore {
     fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored> {
         Box::pin(async move { self.settle(self.restore_one(arn).await).await })
     }
+
+    fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage> {
+        Box::pin(async move { self.settle(self.lookup(query).await).await })
+    }
 }
 
-fn client_for(config: &aws_config::SdkConfig) -> Result<Client, StoreError> {
+fn client_for(config: &aws_config::SdkConfig) -> Result<Clients, StoreError> {
     match config.region() {
-        Some(_) => Ok(Client::new(config)),
+        Some(_) => Ok(Clients {
+            secrets: Client::new(config),
+            trail: aws_sdk_cloudtrail::Client::new(config),
+        }),
         None => Err(StoreError::new(
             ErrorKind::NoRegion,
             None,
@@ -213,19 +268,25 @@ fn pending_from_entry(entry: &SecretListEntry) -> Option<PendingSecret> {
     })
 }
 
-fn classify<E, R>(err: SdkError<E, R>) -> StoreError
+fn classify<E>(err: SdkError<E, HttpResponse>) -> StoreError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     if let SdkError::ServiceError(service) = &err {
         let inner = service.err();
         let code = inner.code();
-        let message = inner
-            .message()
-            .map(str::to_owned)
-            .unwrap_or_else(|| causes(&err));
+        let message = match (code, inner.message()) {
+            (_, Some(message)) => message.to_owned(),
+            // Not an AWS error body (an HTML page, a proxy's answer): the
+            // parser's complaint would tell the operator nothing.
+            (None, None) => not_aws(service.raw().status().as_u16(), &err),
+            (Some(_), None) => causes(&err),
+        };
         return StoreError::new(kind_from_code(code), code, message);
+    }
+    if let SdkError::ResponseError(response) = &err {
+        let message = not_aws(response.raw().status().as_u16(), &err);
+        return StoreError::new(ErrorKind::Service, None, message);
     }
     if let Some(credentials) = credentials_error(&err) {
         let message = chain(credentials);
@@ -237,6 +298,16 @@ where
         _ => ErrorKind::Other,
     };
     StoreError::new(kind, None, causes(&err))
+}
+
+/// An answer that is not AWS's, in words: the HTTP status says most.
+fn not_aws(status: u16, err: &(dyn std::error::Error + 'static)) -> String {
+    tracing::debug!(status, error = %causes(err), "unreadable answer");
+    match status {
+        404 => "HTTP 404 Not Found: the endpoint does not serve this API".to_owned(),
+        500..=599 => format!("HTTP {status} from the service, without an AWS error message"),
+        _ => format!("HTTP {status} from the endpoint, which is not an AWS answer"),
+    }
 }
 
 /// The error's causes without the SDK's debug dump. The top level only says

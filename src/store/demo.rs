@@ -1,23 +1,47 @@
 //! An in-memory store for `--demo` and fast tests, seeded from
-//! `assets/demo-secrets.json`. It pages and fails like Secrets Manager does.
+//! `assets/demo-secrets.json`. It pages, fails and dates deletions like
+//! Secrets Manager and CloudTrail do: a listing's `DeletedDate` is when
+//! `DeleteSecret` was called, and only the `DeleteSecret` event in
+//! CloudTrail tells the purge date and who deleted the secret.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
-use super::{Arn, ErrorKind, Page, PendingSecret, Restored, SecretStore, StoreError, StoreFuture};
+use super::{
+    Arn, DeletionEvent, ErrorKind, EventPage, EventQuery, Page, PendingSecret, Principal, Restored,
+    SecretStore, StoreError, StoreFuture,
+};
 
 const SEED: &str = include_str!("../../assets/demo-secrets.json");
 const PAGE_SIZE: usize = 100;
+/// `LookupEvents` gives up to 50 events a page; smaller pages let the dates
+/// be watched firming up in the demo.
+const EVENT_PAGE_SIZE: usize = 10;
+/// The recovery window Secrets Manager applies when a request names none.
+const DEFAULT_WINDOW_DAYS: i64 = 30;
 
 #[derive(Deserialize)]
 struct Seed {
     account: String,
     region: String,
     active_secrets: usize,
+    principals: HashMap<String, SeedPrincipal>,
     pending: Vec<SeedSecret>,
+}
+
+/// Someone who deletes secrets, as CloudTrail's `userIdentity` names them,
+/// with where they usually call from.
+#[derive(Deserialize)]
+struct SeedPrincipal {
+    kind: String,
+    arn: String,
+    short: String,
+    source_ip: String,
+    user_agent: String,
 }
 
 #[derive(Deserialize)]
@@ -25,10 +49,37 @@ struct SeedSecret {
     name: String,
     #[serde(default)]
     description: String,
+    /// Hours from now to the purge (negative: overdue), rounded to minutes.
     due_in_hours: f64,
+    /// The recovery window it was deleted with: it was deleted this long
+    /// before its purge.
+    window_days: i64,
+    /// A key of `principals`.
+    deleted_by: String,
+    /// CloudTrail has delivered the `DeleteSecret` event.
+    #[serde(default = "yes")]
+    event: bool,
+    /// The event carries `responseElements.deletionDate`.
+    #[serde(default = "yes")]
+    event_deletion_date: bool,
+    /// Deletions before the current one, each since restored.
+    #[serde(default)]
+    earlier_deletions: Vec<SeedDeletion>,
     /// An error code that restoring this secret answers with.
     #[serde(default)]
     restore_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SeedDeletion {
+    /// Hours before the current deletion.
+    hours_before: f64,
+    window_days: i64,
+    deleted_by: String,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone)]
@@ -36,21 +87,30 @@ struct DemoSecret {
     arn: Arn,
     name: String,
     description: Option<String>,
+    /// When `DeleteSecret` was called, while the secret is pending.
     deleted_date: Option<Timestamp>,
     restore_error: Option<String>,
 }
 
 pub struct DemoStore {
     secrets: Mutex<Vec<DemoSecret>>,
+    /// Every `DeleteSecret` event CloudTrail holds, newest first. A restore
+    /// leaves them be, as CloudTrail does.
+    events: Vec<DeletionEvent>,
     latency: Duration,
+    /// CloudTrail answers slower than Secrets Manager.
+    events_latency: Duration,
     region: String,
+    /// The seed's `now`, and when it was: the demo's clock runs on from it.
+    seeded_at: (Timestamp, Instant),
 }
 
 impl DemoStore {
     /// The seeded store, with deletion dates counted from `now`.
     pub fn seeded(now: Timestamp, latency: Duration) -> Result<Self, StoreError> {
-        let seed: Seed = serde_json::from_str(SEED)
-            .map_err(|e| StoreError::new(ErrorKind::Other, None, format!("demo data: {e}")))?;
+        let bad_seed =
+            |m: String| StoreError::new(ErrorKind::Other, None, format!("demo data: {m}"));
+        let seed: Seed = serde_json::from_str(SEED).map_err(|e| bad_seed(e.to_string()))?;
         let arn = |name: &str| {
             Arn::new(format!(
                 "arn:aws:secretsmanager:{}:{}:secret:{name}-{}",
@@ -59,20 +119,87 @@ impl DemoStore {
                 suffix(name)
             ))
         };
-        let mut secrets: Vec<DemoSecret> = seed
-            .pending
-            .iter()
-            .map(|s| {
-                let minutes = (s.due_in_hours * 60.0).round() as i64;
-                DemoSecret {
-                    arn: arn(&s.name),
-                    name: s.name.clone(),
-                    description: (!s.description.is_empty()).then(|| s.description.clone()),
-                    deleted_date: now.checked_add(SignedDuration::from_mins(minutes)).ok(),
-                    restore_error: s.restore_error.clone(),
+        let at = |t: Timestamp, minutes: i64| {
+            t.checked_add(SignedDuration::from_mins(minutes))
+                .map_err(|e| bad_seed(e.to_string()))
+        };
+        let mut secrets = Vec::with_capacity(seed.pending.len() + seed.active_secrets);
+        let mut events = Vec::new();
+        for s in &seed.pending {
+            let arn = arn(&s.name);
+            let due = (s.due_in_hours * 60.0).round() as i64;
+            let deleted_at = at(now, due - s.window_days * 24 * 60)?;
+            if deleted_at >= now {
+                return Err(bad_seed(format!("{} is deleted in the future", s.name)));
+            }
+            let deletions = std::iter::once((s.window_days, &s.deleted_by)).chain(
+                s.earlier_deletions
+                    .iter()
+                    .map(|d| (d.window_days, &d.deleted_by)),
+            );
+            for (window, by) in deletions {
+                if !(7..=30).contains(&window) {
+                    return Err(bad_seed(format!("{}: a {window}-day window", s.name)));
                 }
-            })
-            .collect();
+                if !seed.principals.contains_key(by) {
+                    return Err(bad_seed(format!("{}: no principal `{by}`", s.name)));
+                }
+            }
+            let mut deletion = |deleted_at: Timestamp, window: i64, by: &str, dated: bool| {
+                let principal = &seed.principals[by];
+                events.push(DeletionEvent {
+                    // The event is stamped within the same request.
+                    event_time: deleted_at
+                        .checked_add(SignedDuration::from_millis(jitter(&s.name)))
+                        .map_err(|e| bad_seed(e.to_string()))?,
+                    arn: Some(arn.clone()),
+                    name: Some(s.name.clone()),
+                    deletion_date: if dated {
+                        Some(at(deleted_at, window * 24 * 60)?)
+                    } else {
+                        None
+                    },
+                    // AWS leaves out a window that was not asked for; the
+                    // event without a date shows the one that was.
+                    recovery_window_days: (window != DEFAULT_WINDOW_DAYS || !dated)
+                        .then_some(window),
+                    forced: false,
+                    principal: Principal {
+                        kind: Some(principal.kind.clone()),
+                        arn: Some(principal.arn.clone()),
+                        short: Some(principal.short.clone()),
+                    },
+                    source_ip: Some(principal.source_ip.clone()),
+                    user_agent: Some(principal.user_agent.clone()),
+                });
+                Ok(())
+            };
+            if s.event {
+                deletion(
+                    deleted_at,
+                    s.window_days,
+                    &s.deleted_by,
+                    s.event_deletion_date,
+                )?;
+            }
+            for earlier in &s.earlier_deletions {
+                let before = (earlier.hours_before * 60.0).round() as i64;
+                deletion(
+                    at(deleted_at, -before)?,
+                    earlier.window_days,
+                    &earlier.deleted_by,
+                    true,
+                )?;
+            }
+            secrets.push(DemoSecret {
+                arn,
+                name: s.name.clone(),
+                description: (!s.description.is_empty()).then(|| s.description.clone()),
+                deleted_date: Some(deleted_at),
+                restore_error: s.restore_error.clone(),
+            });
+        }
+        events.sort_by_key(|e| std::cmp::Reverse(e.event_time));
         // Active secrets, interleaved so pending ones turn up on every page.
         let teams = ["orders", "payments", "identity", "search", "ledger", "mail"];
         for i in 0..seed.active_secrets {
@@ -91,8 +218,11 @@ impl DemoStore {
         }
         Ok(DemoStore {
             secrets: Mutex::new(secrets),
+            events,
             latency,
+            events_latency: latency * 3,
             region: seed.region,
+            seeded_at: (now, Instant::now()),
         })
     }
 
@@ -100,17 +230,17 @@ impl DemoStore {
         &self.region
     }
 
+    /// The demo's clock: the seed's `now`, plus the time since.
+    fn now(&self) -> Timestamp {
+        let (then, since) = self.seeded_at;
+        SignedDuration::try_from(since.elapsed())
+            .ok()
+            .and_then(|d| then.checked_add(d).ok())
+            .unwrap_or(then)
+    }
+
     fn page_at(&self, token: Option<String>) -> Result<Page, StoreError> {
-        let start = match token {
-            None => 0,
-            Some(t) => t.parse::<usize>().map_err(|_| {
-                StoreError::new(
-                    ErrorKind::InvalidRequest,
-                    Some("InvalidNextTokenException"),
-                    "The NextToken value is invalid.",
-                )
-            })?,
-        };
+        let start = offset(token)?;
         let secrets = self.lock();
         let end = (start + PAGE_SIZE).min(secrets.len());
         let slice = secrets.get(start..end).unwrap_or_default();
@@ -128,6 +258,27 @@ impl DemoStore {
                 .collect(),
             scanned: slice.len(),
             next_token: (end < secrets.len()).then(|| end.to_string()),
+        })
+    }
+
+    fn events_at(&self, query: EventQuery, now: Timestamp) -> Result<EventPage, StoreError> {
+        let start = offset(query.token)?;
+        let end = query.end.unwrap_or(now);
+        let matching: Vec<&DeletionEvent> = self
+            .events
+            .iter()
+            .filter(|e| (query.start..=end).contains(&e.event_time))
+            .collect();
+        let stop = (start + EVENT_PAGE_SIZE).min(matching.len());
+        Ok(EventPage {
+            events: matching
+                .get(start..stop)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| (*e).clone())
+                .collect(),
+            unreadable: 0,
+            next_token: (stop < matching.len()).then(|| stop.to_string()),
         })
     }
 
@@ -180,27 +331,73 @@ impl SecretStore for DemoStore {
             self.restore_now(&arn)
         })
     }
+
+    fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage> {
+        Box::pin(async move {
+            tokio::time::sleep(self.events_latency).await;
+            self.events_at(query, self.now())
+        })
+    }
+}
+
+/// Where a page starts, from a `NextToken` this store handed out.
+fn offset(token: Option<String>) -> Result<usize, StoreError> {
+    match token {
+        None => Ok(0),
+        Some(t) => t.parse::<usize>().map_err(|_| {
+            StoreError::new(
+                ErrorKind::InvalidRequest,
+                Some("InvalidNextTokenException"),
+                "The NextToken value is invalid.",
+            )
+        }),
+    }
+}
+
+fn hash(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    h
 }
 
 /// Secrets Manager appends six random characters to a name; a stable
 /// stand-in keeps demo ARNs the same from run to run.
 fn suffix(name: &str) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-    }
+    let h = hash(name);
     (0..6)
         .map(|i| char::from(ALPHABET[((h >> (i * 8)) % ALPHABET.len() as u64) as usize]))
         .collect()
 }
 
+/// How long after the request CloudTrail stamps its event: under a second,
+/// the same from run to run.
+fn jitter(name: &str) -> i64 {
+    (hash(name) >> 48) as i64 % 1000
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::purge::{self, Purge};
+
+    const NOW: &str = "2026-11-29T12:00:00Z";
+    const FRESH: &str = "prod/search/algolia-admin-key";
+    const TWICE: &str = "prod/ci/github-app-private-key";
+    const UNDATED: &str = "prod/analytics/snowflake-svc";
+
+    fn now() -> Timestamp {
+        NOW.parse().unwrap()
+    }
 
     fn store() -> DemoStore {
-        DemoStore::seeded("2026-11-29T12:00:00Z".parse().unwrap(), Duration::ZERO).unwrap()
+        DemoStore::seeded(now(), Duration::ZERO).unwrap()
+    }
+
+    fn seed() -> Seed {
+        serde_json::from_str(SEED).unwrap()
     }
 
     fn list_all(store: &DemoStore) -> (Vec<PendingSecret>, usize, usize) {
@@ -217,14 +414,47 @@ mod tests {
         }
     }
 
+    /// Every event from `start` to now, page by page, and the page count.
+    fn events_since(store: &DemoStore, start: Timestamp) -> (Vec<DeletionEvent>, usize) {
+        let (mut events, mut pages, mut token) = (vec![], 0, None);
+        loop {
+            let query = EventQuery {
+                start,
+                end: None,
+                token,
+            };
+            let page = store.events_at(query, now()).unwrap();
+            assert!(page.events.len() <= EVENT_PAGE_SIZE);
+            events.extend(page.events);
+            pages += 1;
+            token = page.next_token;
+            if token.is_none() {
+                return (events, pages);
+            }
+        }
+    }
+
+    fn all_events(store: &DemoStore) -> Vec<DeletionEvent> {
+        events_since(store, now() - SignedDuration::from_hours(90 * 24)).0
+    }
+
     #[test]
     fn seed_covers_every_state_the_ui_can_show() {
-        let now: Timestamp = "2026-11-29T12:00:00Z".parse().unwrap();
-        let (pending, scanned, pages) = list_all(&store());
-        assert!(pending.len() >= 40, "only {} pending", pending.len());
+        let store = store();
+        let (pending, scanned, pages) = list_all(&store);
+        assert_eq!(pending.len(), 44);
         assert!(pages > 1, "the demo should page");
         assert!(scanned > pending.len());
-        let hours = |s: &PendingSecret| s.deleted_date.duration_since(now).as_hours();
+        assert!(
+            pending.iter().all(|s| s.deleted_date < now()),
+            "DeletedDate is when DeleteSecret was called"
+        );
+        let events = all_events(&store);
+        let hours = |s: &PendingSecret| {
+            let event = purge::pick_event(s, now(), &events);
+            let purge = purge::read(s.deleted_date, now(), event).purge;
+            purge.earliest().duration_since(now()).as_hours()
+        };
         assert!(pending.iter().any(|s| hours(s) < 0), "something overdue");
         assert!(pending.iter().any(|s| (0..24).contains(&hours(s))));
         assert!(pending.iter().any(|s| (24..72).contains(&hours(s))));
@@ -232,9 +462,124 @@ mod tests {
     }
 
     #[test]
-    fn restore_removes_a_secret_from_the_pending_list() {
+    fn every_deletion_but_the_freshest_has_its_event_with_the_purge_date() {
         let store = store();
         let (pending, ..) = list_all(&store);
+        let events = all_events(&store);
+        for s in &seed().pending {
+            let secret = pending.iter().find(|p| p.name == s.name).unwrap();
+            let event = purge::pick_event(secret, now(), &events);
+            if s.name == FRESH {
+                assert_eq!(event, None, "CloudTrail has not delivered it yet");
+                assert_eq!(
+                    secret.deleted_date,
+                    now() - SignedDuration::from_mins(1),
+                    "deleted a minute ago"
+                );
+                assert!(
+                    purge::read(secret.deleted_date, now(), None)
+                        .purge
+                        .is_window()
+                );
+                continue;
+            }
+            let event = event.unwrap_or_else(|| panic!("no event for {}", s.name));
+            let after = event.event_time.duration_since(secret.deleted_date);
+            assert!(after >= SignedDuration::ZERO && after < SignedDuration::from_secs(1));
+            let due = now() + SignedDuration::from_mins((s.due_in_hours * 60.0).round() as i64);
+            match event.deletion_date {
+                Some(date) => {
+                    let window = date.duration_since(secret.deleted_date).as_hours();
+                    assert!((7 * 24..=30 * 24).contains(&window), "{}", s.name);
+                    assert_eq!(date, due, "{}", s.name);
+                    assert_eq!(
+                        event.recovery_window_days,
+                        (s.window_days != 30).then_some(s.window_days),
+                        "AWS leaves the default window out"
+                    );
+                }
+                None => {
+                    assert_eq!(s.name, UNDATED);
+                    assert_eq!(event.recovery_window_days, Some(s.window_days));
+                }
+            }
+            let dates = purge::read(secret.deleted_date, now(), Some(event));
+            assert_eq!(dates.purge, Purge::Exact(due), "{}", s.name);
+            assert!(dates.from_cloudtrail());
+        }
+    }
+
+    #[test]
+    fn several_principals_delete_secrets() {
+        let events = all_events(&store());
+        let mut by: HashMap<String, usize> = HashMap::new();
+        for e in &events {
+            *by.entry(e.principal.short.clone().unwrap()).or_default() += 1;
+            assert!(e.principal.kind.is_some() && e.principal.arn.is_some());
+            assert!(e.source_ip.is_some() && e.user_agent.is_some());
+            assert!(!e.forced);
+        }
+        assert_eq!(by.len(), 4, "{by:?}");
+        assert!(by.values().all(|&n| n >= 3), "{by:?}");
+        assert!(by.contains_key("alice@example.com") && by.contains_key("root"));
+    }
+
+    #[test]
+    fn events_page_newest_first_within_the_range_asked() {
+        let store = store();
+        let (events, pages) = events_since(&store, now() - SignedDuration::from_hours(90 * 24));
+        assert!(pages > 1, "the events should page");
+        assert!(events.windows(2).all(|w| w[0].event_time > w[1].event_time));
+        let start = now() - SignedDuration::from_hours(72);
+        let (recent, _) = events_since(&store, start);
+        assert!(!recent.is_empty() && recent.len() < events.len());
+        assert!(recent.iter().all(|e| e.event_time >= start));
+        assert_eq!(
+            recent.len(),
+            events.iter().filter(|e| e.event_time >= start).count()
+        );
+        // An end bound leaves out what came later.
+        let end = now() - SignedDuration::from_hours(24 * 10);
+        let query = EventQuery {
+            start: now() - SignedDuration::from_hours(90 * 24),
+            end: Some(end),
+            token: None,
+        };
+        let page = store.events_at(query, now()).unwrap();
+        assert!(!page.events.is_empty());
+        assert!(page.events.iter().all(|e| e.event_time <= end));
+        // Tokens are the store's own.
+        let query = EventQuery {
+            start,
+            end: None,
+            token: Some("not-a-token".into()),
+        };
+        let err = store.events_at(query, now()).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidRequest);
+    }
+
+    #[test]
+    fn a_secret_deleted_twice_has_two_events_and_the_current_one_counts() {
+        let store = store();
+        let (pending, ..) = list_all(&store);
+        let events = all_events(&store);
+        let secret = pending.iter().find(|s| s.name == TWICE).unwrap();
+        let mine: Vec<&DeletionEvent> = events
+            .iter()
+            .filter(|e| e.arn.as_ref() == Some(&secret.arn))
+            .collect();
+        assert_eq!(mine.len(), 2);
+        let picked = purge::pick_event(secret, now(), mine.iter().copied()).unwrap();
+        assert!(std::ptr::eq(picked, mine[0]), "the newer one");
+        assert_ne!(mine[0].deletion_date, mine[1].deletion_date);
+        assert!(mine[1].event_time < secret.deleted_date);
+    }
+
+    #[test]
+    fn restore_removes_a_secret_from_the_pending_list_but_not_its_events() {
+        let store = store();
+        let (pending, ..) = list_all(&store);
+        let before = all_events(&store);
         let target = pending
             .iter()
             .find(|s| s.name == "prod/orders/postgres-primary")
@@ -244,6 +589,7 @@ mod tests {
         let (after, ..) = list_all(&store);
         assert_eq!(after.len(), pending.len() - 1);
         assert!(after.iter().all(|s| s.arn != target.arn));
+        assert_eq!(all_events(&store), before, "CloudTrail keeps its history");
     }
 
     #[test]
@@ -261,5 +607,20 @@ mod tests {
             .restore_now(&Arn::new("arn:aws:secretsmanager:eu-west-1:1:secret:gone"))
             .unwrap_err();
         assert_eq!(err.kind, ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn cloudtrail_answers_slower_than_secrets_manager() {
+        let latency = Duration::from_millis(20);
+        let store = DemoStore::seeded(Timestamp::now(), latency).unwrap();
+        let started = std::time::Instant::now();
+        let query = EventQuery {
+            start: Timestamp::now() - SignedDuration::from_hours(90 * 24),
+            end: None,
+            token: None,
+        };
+        let page = store.deletion_events(query).await.unwrap();
+        assert_eq!(page.events.len(), EVENT_PAGE_SIZE, "a full first page");
+        assert!(started.elapsed() >= latency * 3);
     }
 }

@@ -1,6 +1,7 @@
 //! The seam between the app and Secrets Manager: our own types, one trait.
 
 pub mod aws;
+pub mod cloudtrail;
 pub mod demo;
 
 use std::fmt;
@@ -35,8 +36,58 @@ pub struct PendingSecret {
     pub arn: Arn,
     pub name: String,
     pub description: Option<String>,
-    /// The `DeletedDate` stamp exactly as Secrets Manager reported it.
+    /// The `DeletedDate` stamp exactly as Secrets Manager reported it: on AWS
+    /// the moment `DeleteSecret` was called (see `purge`).
     pub deleted_date: Timestamp,
+}
+
+/// Who made an AWS call, from a CloudTrail event's `userIdentity`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Principal {
+    /// `IAMUser`, `AssumedRole`, `Root`, `AWSService`, ...
+    pub kind: Option<String>,
+    /// The full ARN, for the confirmation and the record.
+    pub arn: Option<String>,
+    /// What an operator calls them: user name or role session name.
+    pub short: Option<String>,
+}
+
+/// One `DeleteSecret` call as CloudTrail recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletionEvent {
+    pub event_time: Timestamp,
+    /// `responseElements.aRN`.
+    pub arn: Option<Arn>,
+    /// `responseElements.name`, else `requestParameters.secretId` when that
+    /// is not an ARN.
+    pub name: Option<String>,
+    /// `responseElements.deletionDate`: the scheduled purge, when it parsed.
+    pub deletion_date: Option<Timestamp>,
+    /// `requestParameters.recoveryWindowInDays`.
+    pub recovery_window_days: Option<i64>,
+    /// `requestParameters.forceDeleteWithoutRecovery`: nothing to restore.
+    pub forced: bool,
+    pub principal: Principal,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Which `DeleteSecret` events to look up, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventQuery {
+    pub start: Timestamp,
+    /// `None`: up to now.
+    pub end: Option<Timestamp>,
+    pub token: Option<String>,
+}
+
+/// One `LookupEvents` page, reduced to the deletions it could read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventPage {
+    pub events: Vec<DeletionEvent>,
+    /// Events on the page whose JSON could not be read.
+    pub unreadable: usize,
+    pub next_token: Option<String>,
 }
 
 /// One page of `ListSecrets`, already reduced to the pending entries.
@@ -109,4 +160,8 @@ pub trait SecretStore: Send + Sync {
 
     /// `RestoreSecret` on one ARN.
     fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored>;
+
+    /// One page of CloudTrail `LookupEvents` for `DeleteSecret` in the
+    /// listed region. The caller paces these calls (2 per second per region).
+    fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage>;
 }

@@ -1,5 +1,6 @@
 //! Drawing: a function of `State`, nothing else.
 
+mod dates;
 mod overlay;
 mod table;
 
@@ -9,17 +10,21 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::app::trail::Phase;
 use crate::app::{Mode, State, Tone};
 use crate::keys::Context;
 use crate::text::{cell, sanitize, thousands};
 
 /// The most lines an AWS error may take in the status area.
 const MAX_STATUS_LINES: u16 = 3;
+/// Why dates are estimates: a sentence, two lines at most.
+const MAX_NOTE_LINES: u16 = 2;
 
 struct Areas {
     header: Rect,
     filter: Rect,
     body: Rect,
+    note: Rect,
     status: Rect,
     hints: Rect,
 }
@@ -31,10 +36,20 @@ fn layout(area: Rect, state: &State) -> Areas {
             .unwrap_or(u16::MAX)
             .clamp(1, MAX_STATUS_LINES)
     });
-    let [header, filter, body, status, hints] = Layout::vertical([
+    let note_lines = match state.dates_note() {
+        Some(text) if state.startup_error().is_none() => {
+            let lines = status_paragraph(&text, Style::new()).line_count(area.width);
+            u16::try_from(lines)
+                .unwrap_or(u16::MAX)
+                .clamp(1, MAX_NOTE_LINES)
+        }
+        _ => 0,
+    };
+    let [header, filter, body, note, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
+        Constraint::Length(note_lines),
         Constraint::Length(status_lines),
         Constraint::Length(1),
     ])
@@ -43,6 +58,7 @@ fn layout(area: Rect, state: &State) -> Areas {
         header,
         filter,
         body,
+        note,
         status,
         hints,
     }
@@ -68,6 +84,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         header,
         filter,
         body,
+        note,
         status,
         hints,
     } = layout(frame.area(), state);
@@ -78,6 +95,9 @@ pub fn render(frame: &mut Frame, state: &State) {
         overlay::startup_error(frame, body, state, error);
     } else {
         table::render(frame, body, state);
+    }
+    if let Some(text) = state.dates_note() {
+        frame.render_widget(status_paragraph(&text, Style::new().dim()), note);
     }
     render_status(frame, status, state);
     render_hints(frame, hints, state);
@@ -94,6 +114,16 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     if state.load.loading {
         counts.push(Span::styled(
             format!("{} Loading… ", spinner(state)),
+            Style::new().fg(Color::Cyan),
+        ));
+    }
+    if let Phase::Reading { pages } = state.trail.phase {
+        counts.push(Span::styled(
+            format!(
+                "{} Dating by CloudTrail, page {} ",
+                spinner(state),
+                pages + 1
+            ),
             Style::new().fg(Color::Cyan),
         ));
     }

@@ -6,10 +6,11 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 
+use super::dates;
 use crate::advice;
 use crate::app::{Action, State, Target};
 use crate::keys::{self, Context};
-use crate::schedule::{Urgency, format_left, scheduled_purge, time_left, urgency};
+use crate::purge::span;
 use crate::store::StoreError;
 use crate::text::{sanitize, truncate, wrap};
 
@@ -84,20 +85,46 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
     let width = want.min(frame.area().width.saturating_sub(2));
     // Border and padding take four columns.
     let text_width = usize::from(width.saturating_sub(4));
-    let purge = scheduled_purge(target.deleted_date);
-    let date = state.tz.to_datetime(purge).strftime("%Y-%m-%d %H:%M");
-    let left = time_left(purge, state.now);
-    let left = match urgency(left) {
-        Urgency::Overdue => "overdue".to_owned(),
-        _ => format!("{} left", format_left(left)),
+    // CloudTrail may have dated the row since the key was pressed.
+    let dates = state
+        .list
+        .get(&target.arn)
+        .map_or(&target.dates, |row| &row.dates);
+    let purge = dates.purge;
+    let until = purge.earliest().duration_since(state.now);
+    let left = if purge.earliest() <= state.now {
+        // AWS purges late, with no guaranteed time.
+        "may be purged at any moment".to_owned()
+    } else if purge.is_window() {
+        format!("at least {} left", span(until))
+    } else {
+        format!("{} left", span(until))
     };
-    let mut lines = vec![
-        Line::from("Cancel the scheduled deletion of this secret?"),
-        Line::default(),
-    ];
+    let mut lines = vec![Line::from("Restore this secret?"), Line::default()];
     lines.extend(wrapped_field("Name", &target.name, text_width, 3));
     lines.extend(wrapped_field("ARN", target.arn.as_str(), text_width, 3));
-    lines.push(field("Deletion", format!("{date} ({left})")));
+    let deleted = match (dates.deleted_at, &dates.deleted_by) {
+        (Some(at), by) => {
+            let who = by
+                .as_ref()
+                .and_then(|p| p.arn.clone().or_else(|| p.short.clone()))
+                .unwrap_or_else(|| "(unknown: no CloudTrail event)".to_owned());
+            format!(
+                "{} {} by {who}",
+                dates::date(&state.tz, at),
+                dates::zone(state)
+            )
+        }
+        (None, _) => "unknown".to_owned(),
+    };
+    lines.extend(wrapped_field("Deleted", &deleted, text_width, 3));
+    lines.extend(wrapped_field(
+        "Purge",
+        &format!("{} ({left})", dates::purge_long(state, purge)),
+        text_width,
+        2,
+    ));
+    lines.extend(wrapped_field("", purge.source(), text_width, 2));
     lines.push(Line::default());
     lines.push(hint_line(Context::Confirm));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);

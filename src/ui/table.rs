@@ -6,47 +6,130 @@ use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table, TableState};
 
+use super::dates;
 use crate::app::State;
 use crate::app::list::{RestoreState, Row};
-use crate::schedule::{Urgency, format_left, time_left, urgency};
-use crate::text::cell;
+use crate::purge::{Urgency, time_left, urgency};
+use crate::text::{cell, display_width};
 
-const DATE_FORMAT: &str = "%Y-%m-%d %H:%M";
+/// The columns, in screen order. Name, purge and time left always show;
+/// the rest give way on narrow terminals, in the reverse of `OPTIONAL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Marker,
+    Name,
+    Purge,
+    Left,
+    Deleted,
+    By,
+    Description,
+}
+
+const ORDER: [Column; 7] = [
+    Column::Marker,
+    Column::Name,
+    Column::Purge,
+    Column::Left,
+    Column::Deleted,
+    Column::By,
+    Column::Description,
+];
+/// Kept first when room runs out.
+const OPTIONAL: [Column; 3] = [Column::By, Column::Deleted, Column::Description];
+
+const DATE_WIDTH: u16 = dates::DATE_WIDTH;
+const PURGE_WIDTH: u16 = dates::PURGE_WIDTH;
+const LEFT_WIDTH: u16 = 10;
+/// Optional columns show only while names keep this much room (or all
+/// they need, when less).
+const NAME_FLOOR: u16 = 40;
+const BY_MAX: u16 = 20;
+const DESCRIPTION_MIN: u16 = 16;
+
+/// Which columns fit in `total` cells, and how wide each is.
+fn layout(total: u16, longest_name: usize, longest_by: usize) -> Vec<(Column, u16)> {
+    let longest_name = u16::try_from(longest_name).unwrap_or(u16::MAX).max(4);
+    let by = u16::try_from(longest_by)
+        .unwrap_or(u16::MAX)
+        .clamp(2, BY_MAX);
+    let fixed = |c: Column| match c {
+        Column::Marker => 1,
+        Column::Purge => PURGE_WIDTH,
+        Column::Left => LEFT_WIDTH,
+        Column::Deleted => DATE_WIDTH,
+        Column::By => by,
+        Column::Description => DESCRIPTION_MIN,
+        Column::Name => 0,
+    };
+    let mut shown: Vec<Column> = ORDER
+        .into_iter()
+        .filter(|c| !OPTIONAL.contains(c))
+        .collect();
+    let need = |cols: &[Column]| -> u16 {
+        let gaps = u16::try_from(cols.len().saturating_sub(1)).unwrap_or(0);
+        cols.iter().map(|&c| fixed(c)).sum::<u16>() + gaps
+    };
+    let name_floor = longest_name.min(NAME_FLOOR);
+    for c in OPTIONAL {
+        let mut with = shown.clone();
+        with.push(c);
+        if need(&with) + name_floor <= total {
+            shown = with;
+        }
+    }
+    // Names get the room they need; the description takes what is left.
+    let name = longest_name.min(total.saturating_sub(need(&shown)));
+    ORDER
+        .into_iter()
+        .filter(|c| shown.contains(c))
+        .map(|c| {
+            let width = match c {
+                Column::Name => name,
+                Column::Description => total.saturating_sub(need(&shown) + name) + DESCRIPTION_MIN,
+                c => fixed(c),
+            };
+            (c, width)
+        })
+        .collect()
+}
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     if state.list.visible_len() == 0 {
         render_empty(frame, area, state);
         return;
     }
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(name_width(area.width, state.list.name_width())),
-        Constraint::Length(16),
-        Constraint::Length(9),
-        Constraint::Fill(1),
-    ];
-    let columns = Layout::horizontal(widths).spacing(1).split(area);
-    let width = |i: usize| usize::from(columns[i].width);
-
-    // The zone's abbreviation (CET, PST…) tells the operator how to read the dates.
-    let info = state.tz.to_offset_info(state.now);
-    let zone = info.abbreviation();
-    let header = TableRow::new([
-        Cell::from(""),
-        Cell::from("Name"),
-        Cell::from(format!("Deletion ({zone})")),
-        Cell::from("Time left"),
-        Cell::from("Description"),
-    ])
-    .style(Style::new().bold().underlined());
-
     let height = area.height.saturating_sub(1);
     let offset = state.list.offset();
-    let rows = state
-        .list
-        .window(offset, usize::from(height))
-        .map(|row| table_row(state, row, &width));
+    let window: Vec<&Row> = state.list.window(offset, usize::from(height)).collect();
+    let longest_by = window
+        .iter()
+        .map(|r| display_width(&dates::deleted_by(&r.dates)))
+        .max()
+        .unwrap_or(0);
+    let columns = layout(area.width, state.list.name_width(), longest_by);
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|&(_, w)| Constraint::Length(w))
+        .collect();
 
+    // The zone's abbreviation (CET, PST…) tells the operator how to read the dates.
+    let zone = dates::zone(state);
+    let header = TableRow::new(columns.iter().map(|&(c, _)| {
+        Cell::from(match c {
+            Column::Marker => String::new(),
+            Column::Name => "Name".to_owned(),
+            Column::Purge => format!("Purge ({zone})"),
+            Column::Left => "Time left".to_owned(),
+            Column::Deleted => format!("Deleted ({zone})"),
+            Column::By => "By".to_owned(),
+            Column::Description => "Description".to_owned(),
+        })
+    }))
+    .style(Style::new().bold().underlined());
+
+    let rows = window
+        .into_iter()
+        .map(|row| table_row(state, row, &columns));
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
@@ -56,47 +139,41 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_stateful_widget(table, area, &mut table_state);
 }
 
-/// Names matter most: they get the room they need, leaving the description
-/// at least a third of what is left, up to 24 columns.
-fn name_width(total: u16, longest: usize) -> u16 {
-    // Marker, date, time left and four gaps.
-    let rest = total.saturating_sub(1 + 16 + 9 + 4);
-    let description = (rest / 3).min(24);
-    let longest = u16::try_from(longest).unwrap_or(u16::MAX).max(4);
-    longest.min(rest - description)
-}
-
-fn table_row<'a>(state: &State, row: &'a Row, width: &impl Fn(usize) -> usize) -> TableRow<'a> {
-    let left = time_left(row.purge, state.now);
-    let style = match urgency(left) {
+fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> TableRow<'a> {
+    let purge = row.dates.purge;
+    let style = match urgency(purge, state.now) {
         Urgency::Overdue | Urgency::Imminent => Style::new().fg(Color::Red),
         Urgency::Soon => Style::new().fg(Color::Yellow),
         Urgency::Later => Style::new(),
     };
-    let marker = match row.restore {
-        RestoreState::Idle => Cell::from(""),
-        RestoreState::Restoring => Cell::from(super::spinner(state).to_string()).cyan(),
-        RestoreState::Failed(_) => Cell::from("✗").red().bold(),
-    };
-    let date = state
-        .tz
-        .to_datetime(row.purge)
-        .strftime(DATE_FORMAT)
-        .to_string();
-    let description = row.secret.description.as_deref().unwrap_or("");
-    TableRow::new([
-        marker,
-        if row.secret.name.is_empty() {
+    let cells = columns.iter().map(|&(column, width)| {
+        let width = usize::from(width);
+        match column {
+            Column::Marker => match row.restore {
+                RestoreState::Idle => Cell::from(""),
+                RestoreState::Restoring => Cell::from(super::spinner(state).to_string()).cyan(),
+                RestoreState::Failed(_) => Cell::from("✗").red().bold(),
+            },
             // ListSecrets leaves every field optional.
-            Cell::from("(no name)").dim()
-        } else {
-            Cell::from(cell(&row.secret.name, width(1)))
-        },
-        Cell::from(date),
-        Cell::from(format_left(left)),
-        Cell::from(cell(description, width(4))).dim(),
-    ])
-    .style(style)
+            Column::Name if row.secret.name.is_empty() => Cell::from("(no name)").dim(),
+            Column::Name => Cell::from(cell(&row.secret.name, width)),
+            Column::Purge => Cell::from(dates::purge_cell(&state.tz, purge)),
+            Column::Left => Cell::from(time_left(purge, state.now)),
+            Column::Deleted => match row.dates.deleted_at {
+                Some(at) => Cell::from(dates::date(&state.tz, at)),
+                None => Cell::from("—").dim(),
+            },
+            Column::By => match &row.dates.deleted_by {
+                Some(_) => Cell::from(cell(&dates::deleted_by(&row.dates), width)),
+                None => Cell::from("—").dim(),
+            },
+            Column::Description => {
+                let description = row.secret.description.as_deref().unwrap_or("");
+                Cell::from(cell(description, width)).dim()
+            }
+        }
+    });
+    TableRow::new(cells).style(style)
 }
 
 fn render_empty(frame: &mut Frame, area: Rect, state: &State) {
@@ -126,4 +203,43 @@ fn render_empty(frame: &mut Frame, area: Rect, state: &State) {
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(Line::styled(text, style).centered()), middle);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(cols: &[(Column, u16)]) -> Vec<Column> {
+        cols.iter().map(|&(c, _)| c).collect()
+    }
+
+    #[test]
+    fn columns_give_way_description_first_then_deleted_then_by() {
+        use Column::*;
+        let wide = layout(160, 30, 16);
+        assert_eq!(names(&wide), ORDER);
+        assert_eq!(wide.iter().map(|&(_, w)| w).sum::<u16>() + 6, 160);
+        assert_eq!(names(&layout(80, 30, 16)), [Marker, Name, Purge, Left, By]);
+        assert_eq!(
+            layout(80, 30, 16)[1],
+            (Name, 30),
+            "names are not cut for a column"
+        );
+        assert_eq!(names(&layout(60, 30, 16)), [Marker, Name, Purge, Left]);
+        let narrow = layout(40, 30, 16);
+        assert_eq!(names(&narrow), [Marker, Name, Purge, Left]);
+        assert!(narrow.iter().map(|&(_, w)| w).sum::<u16>() + 3 <= 40);
+    }
+
+    #[test]
+    fn names_get_the_room_they_need_and_no_more() {
+        let cols = layout(160, 12, 5);
+        assert_eq!(cols[1], (Column::Name, 12));
+        let cols = layout(160, 200, 5);
+        let description = cols.last().unwrap().1;
+        assert_eq!(
+            description, DESCRIPTION_MIN,
+            "description keeps some room: {cols:?}"
+        );
+    }
 }

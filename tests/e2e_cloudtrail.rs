@@ -1,0 +1,209 @@
+//! The built binary against a fake that answers as AWS does: `DeletedDate`
+//! is when the delete was asked, and CloudTrail knows the purge date.
+
+#![allow(clippy::unwrap_used)]
+
+mod fake_aws;
+mod pty;
+
+use std::time::{Duration, Instant};
+
+use jiff::SignedDuration;
+
+use fake_aws::{FakeAws, FakeSecret, Who};
+use pty::{App, FAST, TEST_KEYS};
+
+fn hours(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(n)
+}
+
+/// What a real account looks like a few weeks after a cleanup.
+fn account() -> Vec<FakeSecret> {
+    let alice = Who::sso("Admin", "alice@example.com");
+    let ci = Who::role("terraform-deployer", "gha-run-8812");
+    let mut fresh = FakeSecret::pending(
+        "ct/just-deleted",
+        SignedDuration::from_mins(2),
+        30,
+        ci.clone(),
+    );
+    // CloudTrail records deletions minutes late.
+    fresh.event = false;
+    vec![
+        FakeSecret::active("ct/active"),
+        // Deleted 20 days ago with the default 30-day window: purge in 10 days.
+        // From the listing alone its earliest purge was 13 days ago.
+        FakeSecret::pending("ct/old-long-window", hours(20 * 24), 30, alice.clone()),
+        // Deleted 6.5 days ago with a 7-day window: purge in 12 hours.
+        FakeSecret::pending("ct/soonest", hours(6 * 24 + 12), 7, Who::user("bob")),
+        // Deleted yesterday with a 14-day window: purge in 13 days.
+        FakeSecret::pending("ct/two-weeks", hours(24), 14, ci),
+        // Its purge date passed an hour ago; AWS purges late, so it is still here.
+        FakeSecret::pending("ct/past-purge", hours(7 * 24 + 1), 7, alice),
+        fresh,
+    ]
+}
+
+fn start(fake: &FakeAws) -> App {
+    App::start(
+        &[
+            "--endpoint-url",
+            &fake.url(),
+            "--region",
+            "us-east-1",
+            "--utc",
+        ],
+        &TEST_KEYS,
+    )
+}
+
+/// The screen's lines that show a given secret.
+fn line_of<'a>(screen: &'a str, name: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(name))
+        .unwrap_or_else(|| panic!("{name} not on screen:\n{screen}"))
+}
+
+#[test]
+fn the_soonest_true_purge_is_first_and_the_confirmation_names_who_deleted_it() {
+    let fake = FakeAws::start(account());
+    let mut app = start(&fake);
+    let screen = app.expect(
+        &["5 scheduled for deletion", "ct/soonest", "bob"],
+        &["Dating by CloudTrail", "ct/active"],
+        FAST,
+    );
+    let order: Vec<usize> = [
+        "ct/past-purge",
+        "ct/soonest",
+        // Its purge is unknown: sorted by the earliest it could be.
+        "ct/just-deleted",
+        "ct/old-long-window",
+        "ct/two-weeks",
+    ]
+    .iter()
+    .map(|n| screen.find(n).unwrap())
+    .collect();
+    assert!(order.is_sorted(), "soonest purge first:\n{screen}");
+
+    // Only the secret whose purge date has passed says so.
+    assert!(
+        line_of(&screen, "ct/past-purge").contains("overdue"),
+        "{screen}"
+    );
+    assert_eq!(screen.matches("overdue").count(), 1, "{screen}");
+    assert!(line_of(&screen, "ct/soonest").contains(" 11h "), "{screen}");
+    assert!(
+        line_of(&screen, "ct/two-weeks").contains("gha-run-8812"),
+        "{screen}"
+    );
+    // The fresh deletion has no event yet: a window, a bound, and a note.
+    let fresh = line_of(&screen, "ct/just-deleted");
+    assert!(
+        fresh.contains(" … ") && fresh.contains("≥6d 23h"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("1 purge date is a 7–30-day estimate: CloudTrail has no event for it yet"),
+        "{screen}"
+    );
+
+    // Second row, then restore: the dialog names the full principal.
+    app.send("gjr");
+    let dialog = app.expect(
+        &["Restore this secret?", "ct/soonest", "from CloudTrail"],
+        &[],
+        FAST,
+    );
+    assert!(
+        dialog.contains("by arn:aws:iam::111122223333:user/bob"),
+        "{dialog}"
+    );
+    app.send("y");
+    app.expect(
+        &["Restored ct/soonest", "4 scheduled for deletion"],
+        &[],
+        FAST,
+    );
+    assert_eq!(fake.deleted_at("ct/soonest"), None);
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+}
+
+#[test]
+fn with_cloudtrail_denied_the_list_works_and_the_note_says_why() {
+    let fake = FakeAws::start(account());
+    fake.deny_cloudtrail(true);
+    let mut app = start(&fake);
+    let screen = app.expect(
+        &[
+            "5 scheduled for deletion",
+            "5 purge dates are 7–30-day estimates: CloudTrail refused LookupEvents",
+            "cloudtrail:LookupEvents",
+        ],
+        &["Could not list secrets"],
+        FAST,
+    );
+    // Windows, sorted and coloured by the earliest possible purge; nobody named.
+    assert!(
+        line_of(&screen, "ct/old-long-window").contains("any moment"),
+        "{screen}"
+    );
+    assert!(line_of(&screen, "ct/soonest").contains("≥11h"), "{screen}");
+    assert!(!screen.contains("bob"), "{screen}");
+    assert_eq!(screen.matches("overdue").count(), 0, "{screen}");
+
+    // Restoring does not need CloudTrail.
+    app.send("gr");
+    app.expect(
+        &[
+            "Restore this secret?",
+            "estimated: recovery windows are 7 to 30 days",
+        ],
+        &[],
+        FAST,
+    );
+    app.send("y");
+    app.expect(&["Restored ", "4 scheduled for deletion"], &[], FAST);
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+}
+
+#[test]
+fn cloudtrail_is_read_at_most_twice_a_second() {
+    // 300 deletions are 6 pages of 50 events.
+    let who = Who::user("cleanup-bot");
+    let secrets: Vec<FakeSecret> = (0..300)
+        .map(|i| {
+            let ago = SignedDuration::from_mins(10 + i * 60);
+            FakeSecret::pending(&format!("bulk/{i:03}"), ago, 30, who.clone())
+        })
+        .collect();
+    let fake = FakeAws::start(secrets);
+    let mut app = start(&fake);
+    let started = Instant::now();
+    app.expect(
+        &["300 scheduled for deletion", "cleanup-bot"],
+        &["Dating by CloudTrail", "estimate"],
+        Duration::from_secs(20),
+    );
+    let took = started.elapsed();
+    assert_eq!(
+        fake.count("LookupEvents"),
+        6,
+        "one call per page, no retries"
+    );
+    assert_eq!(fake.throttled(), 0);
+    assert!(
+        fake.max_lookups_per_second() <= 2,
+        "{} LookupEvents calls within one second",
+        fake.max_lookups_per_second()
+    );
+    assert!(
+        took < Duration::from_secs(10),
+        "paced, not stalled: {took:?}"
+    );
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+}
