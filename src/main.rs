@@ -82,6 +82,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             return Err(e).context("cannot set up the terminal");
         }
     };
+    // A panic in a background task becomes an error on its row; only other
+    // panics go on to ratatui's hook, which restores the terminal.
+    runtime::panics::install_hook();
     // A signal ends the loop the same way `q` does, so the terminal is restored.
     let result = tokio::select! {
         result = runtime::run(&mut terminal, &mut state, store, EventStream::new()) => result,

@@ -2,14 +2,18 @@
 //! `update`, effects spawned, a redraw only when something changed.
 
 pub mod pacer;
+pub mod panics;
 
 use std::io;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
 use crossterm::event::Event;
-use futures_util::{Stream, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -17,12 +21,14 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 
 use crate::app::{Effect, Msg, State, update};
-use crate::store::SecretStore;
+use crate::store::{ErrorKind, SecretStore, StoreError};
 use crate::{keys, ui};
 use pacer::Pacer;
 
 /// Spinner frame interval while something is in flight.
 const ANIMATION: Duration = Duration::from_millis(100);
+/// Nothing on screen changes by itself: wake rarely, to keep `now` fresh.
+const IDLE: Duration = Duration::from_secs(3600);
 
 pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
@@ -79,18 +85,20 @@ where
     }
 }
 
-/// Runs one effect. Work is spawned; its result comes back as a message.
+/// Runs one effect. Work is spawned; its result comes back as a message,
+/// also when the work panics, so no row waits forever.
 pub fn perform(
     store: &Arc<dyn SecretStore>,
     lookups: &Arc<Pacer>,
     tx: &UnboundedSender<Msg>,
     effect: Effect,
 ) -> ControlFlow<()> {
-    let (store, tx) = (Arc::clone(store), tx.clone());
+    let store = Arc::clone(store);
     match effect {
-        Effect::LoadPage { generation, token } => {
-            tokio::spawn(async move {
-                let msg = match store.list_page(token).await {
+        Effect::LoadPage { generation, token } => spawn(
+            tx,
+            async move {
+                match store.list_page(token).await {
                     Ok(page) => {
                         tracing::debug!(generation, scanned = page.scanned, "page loaded");
                         Msg::PageLoaded { generation, page }
@@ -99,58 +107,180 @@ pub fn perform(
                         tracing::warn!(generation, %error, "listing failed");
                         Msg::LoadFailed { generation, error }
                     }
-                };
-                // The loop may have ended; nobody is left to tell.
-                let _ = tx.send(msg);
-            });
-        }
-        Effect::Restore(target) => {
-            tokio::spawn(async move {
-                let result = store.restore(target.arn.clone()).await;
-                if let Err(e) = &result {
-                    tracing::warn!(arn = %target.arn, error = %e, "restore failed");
-                } else {
-                    tracing::info!(arn = %target.arn, "restored");
                 }
-                let result = result.map(|_| ());
-                let _ = tx.send(Msg::RestoreFinished { target, result });
-            });
+            },
+            move |error| Msg::LoadFailed { generation, error },
+        ),
+        Effect::Restore(target) => {
+            let failed = target.clone();
+            spawn(
+                tx,
+                async move {
+                    let result = store.restore(target.arn.clone()).await.map(drop);
+                    match &result {
+                        Ok(()) => tracing::info!(arn = %target.arn, "restored"),
+                        Err(e) => tracing::warn!(arn = %target.arn, error = %e, "restore failed"),
+                    }
+                    Msg::RestoreFinished { target, result }
+                },
+                move |error| Msg::RestoreFinished {
+                    target: failed,
+                    result: Err(error),
+                },
+            );
         }
         Effect::LookupDeletions { generation, query } => {
             let lookups = Arc::clone(lookups);
-            tokio::spawn(async move {
-                lookups.wait().await;
-                let msg = match store.deletion_events(query).await {
-                    Ok(page) => {
-                        tracing::debug!(generation, events = page.events.len(), "cloudtrail page");
-                        if page.unreadable > 0 {
-                            tracing::warn!(
-                                unreadable = page.unreadable,
-                                "unreadable cloudtrail events"
-                            );
+            spawn(
+                tx,
+                async move {
+                    lookups.wait().await;
+                    match store.deletion_events(query).await {
+                        Ok(page) => {
+                            let (events, unreadable) = (page.events.len(), page.unreadable);
+                            tracing::debug!(generation, events, unreadable, "cloudtrail page");
+                            Msg::DeletionsLoaded { generation, page }
                         }
-                        Msg::DeletionsLoaded { generation, page }
+                        Err(error) => {
+                            tracing::warn!(generation, %error, "cloudtrail lookup failed");
+                            Msg::DeletionsFailed { generation, error }
+                        }
                     }
-                    Err(error) => {
-                        tracing::warn!(generation, %error, "cloudtrail lookup failed");
-                        Msg::DeletionsFailed { generation, error }
-                    }
-                };
-                let _ = tx.send(msg);
-            });
+                },
+                move |error| Msg::DeletionsFailed { generation, error },
+            );
         }
         Effect::Quit => return ControlFlow::Break(()),
     }
     ControlFlow::Continue(())
 }
 
-/// Fast while a spinner turns; otherwise at the next whole minute, when a
-/// countdown could change.
-fn until_next_tick(state: &State, now: Timestamp) -> Duration {
+/// Spawns `work`; a panic inside it becomes `on_panic`'s message instead of
+/// a result that never arrives.
+fn spawn<F>(
+    tx: &UnboundedSender<Msg>,
+    work: F,
+    on_panic: impl FnOnce(StoreError) -> Msg + Send + 'static,
+) where
+    F: Future<Output = Msg> + Send + 'static,
+{
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let msg = match AssertUnwindSafe(panics::Caught::new(work))
+            .catch_unwind()
+            .await
+        {
+            Ok(msg) => msg,
+            Err(payload) => {
+                let text = panics::message(payload.as_ref());
+                tracing::error!("a background task panicked: {text}");
+                on_panic(StoreError::new(
+                    ErrorKind::Other,
+                    None,
+                    format!("reprieve failed internally ({text}); this is a bug"),
+                ))
+            }
+        };
+        // The loop may have ended; nobody is left to tell.
+        let _ = tx.send(msg);
+    });
+}
+
+/// How long the loop may sleep: a spinner frame while something turns,
+/// otherwise until the next instant a countdown on screen reads differently.
+pub fn until_next_tick(state: &State, now: Timestamp) -> Duration {
     if state.animating() {
         return ANIMATION;
     }
-    let into_minute = now.as_millisecond().rem_euclid(60_000);
-    let ms = u64::try_from(60_000 - into_minute).unwrap_or(60_000);
-    Duration::from_millis(ms)
+    let Some(next) = state.next_countdown_change(now) else {
+        return IDLE;
+    };
+    let wait = next.duration_since(now);
+    Duration::try_from(wait).map_or(Duration::ZERO, |d| d.min(IDLE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Context, update};
+    use crate::store::{Arn, Page, PendingSecret};
+    use jiff::SignedDuration;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    /// A listed state on a terminal `rows` high, with purges `mins` from now
+    /// (emulator-style future dates, so each is exact).
+    fn listed(rows: u16, mins: &[i64]) -> State {
+        let now = ts("2026-11-29T12:00:00Z");
+        let mut state = State::new(Context::default(), jiff::tz::TimeZone::UTC, now);
+        update(
+            &mut state,
+            Msg::Resize {
+                width: 100,
+                height: rows,
+            },
+        );
+        state.start();
+        let pending = mins
+            .iter()
+            .enumerate()
+            .map(|(i, m)| PendingSecret {
+                arn: Arn::new(format!("arn:aws:secretsmanager:us-east-1:1:secret:s{i}")),
+                name: format!("s{i}"),
+                description: None,
+                deleted_date: now + SignedDuration::from_mins(*m) + SignedDuration::from_secs(20),
+            })
+            .collect();
+        let page = Page {
+            pending,
+            scanned: mins.len(),
+            next_token: None,
+        };
+        update(
+            &mut state,
+            Msg::PageLoaded {
+                generation: 1,
+                page,
+            },
+        );
+        // No CloudTrail here: the lookup fails, which ends the spinner.
+        let generation = state.trail.generation;
+        let error = StoreError::new(ErrorKind::Other, None, "none");
+        update(&mut state, Msg::DeletionsFailed { generation, error });
+        state
+    }
+
+    #[test]
+    fn a_spinner_ticks_fast_and_otherwise_the_loop_wakes_when_a_countdown_changes() {
+        let now = ts("2026-11-29T12:00:00Z");
+        let state = listed(30, &[90, 3000]);
+        assert!(!state.animating());
+        // "1h 30m" turns "1h 29m" 20 s from now (plus a millisecond).
+        assert_eq!(until_next_tick(&state, now), Duration::from_millis(20_001));
+
+        let mut loading = listed(30, &[90]);
+        update(&mut loading, Msg::Action(crate::app::Action::Refresh));
+        assert_eq!(until_next_tick(&loading, now), ANIMATION);
+    }
+
+    #[test]
+    fn only_countdowns_on_screen_wake_the_loop() {
+        let now = ts("2026-11-29T12:00:00Z");
+        // On screen: "2d 0h" until 30m 20s from now. Off screen, the last
+        // row ("3d 0h") changes first, in 1m 20s, but nobody sees it.
+        let mut mins = vec![2 * 1440 + 30; 30];
+        mins[29] = 3 * 1440 + 1;
+        let state = listed(12, &mins);
+        let shown = state.list.on_screen().count();
+        assert!(shown < 30, "{shown} rows on screen");
+        assert_eq!(
+            until_next_tick(&state, now),
+            Duration::from_millis((30 * 60 + 20) * 1000 + 1)
+        );
+        // With nothing counting down at all, it sleeps long.
+        let overdue = listed(30, &[-31 * 1440]);
+        assert_eq!(until_next_tick(&overdue, now), IDLE);
+    }
 }

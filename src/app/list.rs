@@ -122,6 +122,11 @@ impl SecretList {
             .map(|&i| &self.rows[i])
     }
 
+    /// The rows drawn on screen now.
+    pub fn on_screen(&self) -> impl Iterator<Item = &Row> {
+        self.window(self.offset, self.viewport.max(1))
+    }
+
     pub fn visible_rows(&self) -> impl Iterator<Item = &Row> {
         self.window(0, usize::MAX)
     }

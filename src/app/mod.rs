@@ -201,6 +201,14 @@ impl State {
         self.load.loading || self.in_flight > 0 || self.trail.reading()
     }
 
+    /// The next instant a countdown on screen reads differently.
+    pub fn next_countdown_change(&self, now: Timestamp) -> Option<Timestamp> {
+        self.list
+            .on_screen()
+            .filter_map(|r| crate::purge::next_change(r.dates.purge, now))
+            .min()
+    }
+
     /// Rows whose purge is only known as a 7–30-day window.
     pub fn estimated(&self) -> usize {
         self.list
