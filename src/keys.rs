@@ -1,48 +1,122 @@
 //! Key presses to messages, by mode. The same table feeds the footer hints
-//! and the help overlay, so they can never disagree with what keys do.
+//! and the help overlay, and their labels are written from the table's key
+//! events, so they can never disagree with what keys do.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::{Action, Mode, Msg};
 
-/// Which set of bindings is live.
+/// The set of bindings that is live: one per mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
+pub enum Scope {
     List,
     Filter,
     Confirm,
     Help,
+    Message,
 }
 
-impl Context {
+impl Scope {
+    pub const ALL: [Scope; 5] = [
+        Scope::List,
+        Scope::Filter,
+        Scope::Confirm,
+        Scope::Help,
+        Scope::Message,
+    ];
+
     pub fn of(mode: &Mode) -> Self {
         match mode {
-            Mode::List => Context::List,
-            Mode::Filter => Context::Filter,
-            Mode::Confirm(_) => Context::Confirm,
-            Mode::Help => Context::Help,
+            Mode::List => Scope::List,
+            Mode::Filter => Scope::Filter,
+            Mode::Confirm(_) => Scope::Confirm,
+            Mode::Help => Scope::Help,
+            Mode::Message => Scope::Message,
         }
     }
 
     pub fn title(self) -> &'static str {
         match self {
-            Context::List => "List",
-            Context::Filter => "Filter line",
-            Context::Confirm => "Restore confirmation",
-            Context::Help => "Help",
+            Scope::List => "List",
+            Scope::Filter => "Filter line",
+            Scope::Confirm => "Restore confirmation",
+            Scope::Help => "Help",
+            Scope::Message => "Whole message",
         }
     }
 }
 
 pub struct Binding {
-    pub context: Context,
+    pub scope: Scope,
+    /// Every key that does this, in the order the label names them.
     pub keys: &'static [KeyEvent],
-    /// How the keys are written in hints and help.
-    pub label: &'static str,
+    /// Keys of `keys` left out of the footer hint to keep it short. The help
+    /// overlay's label still names them, so no key works unseen.
+    pub quiet: &'static [KeyEvent],
     pub action: Action,
     pub description: &'static str,
     /// Short form for the footer; `None` keeps it to the help overlay.
     pub hint: Option<&'static str>,
+}
+
+impl Binding {
+    /// Every key, as the help overlay writes it: `↑/k`, `q/Ctrl-C`.
+    pub fn label(&self) -> String {
+        join(self.keys.iter())
+    }
+
+    /// The keys the footer hint names: all but the quiet ones.
+    pub fn hint_label(&self) -> String {
+        join(self.keys.iter().filter(|k| !self.quiet.contains(k)))
+    }
+
+    /// Leaves `keys` out of the footer hint; they must be among `self.keys`.
+    const fn quiet(self, keys: &'static [KeyEvent]) -> Self {
+        Binding {
+            quiet: keys,
+            ..self
+        }
+    }
+}
+
+fn join<'a>(keys: impl Iterator<Item = &'a KeyEvent>) -> String {
+    keys.map(key_label).collect::<Vec<_>>().join("/")
+}
+
+/// How one key is written: `↑`, `PgDn`, `Enter`, `G`, `Ctrl-C`.
+pub fn key_label(key: &KeyEvent) -> String {
+    let mut label = String::new();
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        label.push_str("Ctrl-");
+    }
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        label.push_str("Alt-");
+    }
+    // Shift is already in an upper-case letter.
+    if key.modifiers.contains(KeyModifiers::SHIFT) && !matches!(key.code, KeyCode::Char(_)) {
+        label.push_str("Shift-");
+    }
+    match key.code {
+        KeyCode::Up => label.push('↑'),
+        KeyCode::Down => label.push('↓'),
+        KeyCode::Left => label.push('←'),
+        KeyCode::Right => label.push('→'),
+        KeyCode::PageUp => label.push_str("PgUp"),
+        KeyCode::PageDown => label.push_str("PgDn"),
+        KeyCode::Home => label.push_str("Home"),
+        KeyCode::End => label.push_str("End"),
+        KeyCode::Enter => label.push_str("Enter"),
+        KeyCode::Esc => label.push_str("Esc"),
+        KeyCode::Tab => label.push_str("Tab"),
+        KeyCode::Char(' ') => label.push_str("Space"),
+        // Ctrl-C, as terminals and manuals write it.
+        KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            label.extend(c.to_uppercase());
+        }
+        KeyCode::Char(c) => label.push(c),
+        other => label.push_str(&other.to_string()),
+    }
+    label
 }
 
 const fn key(code: KeyCode) -> KeyEvent {
@@ -56,185 +130,185 @@ const fn ch(c: char) -> KeyEvent {
 const CTRL_C: KeyEvent = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
 
 const fn bind(
-    context: Context,
+    scope: Scope,
     keys: &'static [KeyEvent],
-    label: &'static str,
     action: Action,
     description: &'static str,
     hint: Option<&'static str>,
 ) -> Binding {
     Binding {
-        context,
+        scope,
         keys,
-        label,
+        quiet: &[],
         action,
         description,
         hint,
     }
 }
 
-use Context as C;
+use Scope as S;
 
 pub static KEYMAP: &[Binding] = &[
     bind(
-        C::List,
+        S::List,
         &[key(KeyCode::Up), ch('k')],
-        "↑/k",
         Action::Up,
         "Move up",
         None,
     ),
     bind(
-        C::List,
+        S::List,
         &[key(KeyCode::Down), ch('j')],
-        "↓/j",
         Action::Down,
         "Move down",
         None,
     ),
     bind(
-        C::List,
+        S::List,
         &[key(KeyCode::PageUp)],
-        "PgUp",
         Action::PageUp,
         "Page up",
         None,
     ),
     bind(
-        C::List,
+        S::List,
         &[key(KeyCode::PageDown)],
-        "PgDn",
         Action::PageDown,
         "Page down",
         None,
     ),
     bind(
-        C::List,
+        S::List,
         &[key(KeyCode::Home), ch('g')],
-        "Home/g",
         Action::Top,
         "First row",
         None,
     ),
     bind(
-        C::List,
+        S::List,
         &[key(KeyCode::End), ch('G')],
-        "End/G",
         Action::Bottom,
         "Last row",
         None,
     ),
     bind(
-        C::List,
+        S::List,
         &[ch('/')],
-        "/",
         Action::OpenFilter,
         "Filter by name",
         Some("filter"),
     ),
     bind(
-        C::List,
+        S::List,
         &[key(KeyCode::Esc)],
-        "Esc",
         Action::ClearFilter,
         "Clear the filter",
         None,
     ),
     bind(
-        C::List,
+        S::List,
         &[ch('r')],
-        "r",
         Action::Restore,
         "Restore the selected secret",
         Some("restore"),
     ),
     bind(
-        C::List,
+        S::List,
         &[ch('R')],
-        "R",
         Action::Refresh,
         "Reload the list",
         Some("refresh"),
     ),
-    bind(C::List, &[ch('?')], "?", Action::Help, "Help", Some("help")),
     bind(
-        C::List,
+        S::List,
+        &[ch('m')],
+        Action::ShowMessage,
+        "Show the whole status message",
+        None,
+    ),
+    bind(S::List, &[ch('?')], Action::Help, "Help", Some("help")),
+    bind(
+        S::List,
         &[ch('q'), CTRL_C],
-        "q",
         Action::Quit,
         "Quit",
         Some("quit"),
-    ),
+    )
+    .quiet(&[CTRL_C]),
     bind(
-        C::Filter,
+        S::Filter,
         &[key(KeyCode::Enter)],
-        "Enter",
         Action::AcceptFilter,
         "Keep the filter",
         Some("keep"),
     ),
     bind(
-        C::Filter,
+        S::Filter,
         &[key(KeyCode::Esc)],
-        "Esc",
         Action::ClearFilter,
         "Clear the filter",
         Some("clear"),
     ),
+    bind(S::Filter, &[key(KeyCode::Up)], Action::Up, "Move up", None),
     bind(
-        C::Filter,
-        &[key(KeyCode::Up)],
-        "↑",
-        Action::Up,
-        "Move up",
-        None,
-    ),
-    bind(
-        C::Filter,
+        S::Filter,
         &[key(KeyCode::Down)],
-        "↓",
         Action::Down,
         "Move down",
         None,
     ),
-    bind(C::Filter, &[CTRL_C], "Ctrl-C", Action::Quit, "Quit", None),
+    bind(S::Filter, &[CTRL_C], Action::Quit, "Quit", None),
     bind(
-        C::Confirm,
+        S::Confirm,
         &[ch('y'), key(KeyCode::Enter)],
-        "y/Enter",
         Action::Confirm,
         "Restore",
         Some("restore"),
     ),
     bind(
-        C::Confirm,
+        S::Confirm,
         &[ch('n'), key(KeyCode::Esc)],
-        "n/Esc",
         Action::Cancel,
         "Cancel",
         Some("cancel"),
     ),
-    bind(C::Confirm, &[CTRL_C], "Ctrl-C", Action::Quit, "Quit", None),
+    bind(S::Confirm, &[CTRL_C], Action::Quit, "Quit", None),
     bind(
-        C::Help,
+        S::Help,
         &[key(KeyCode::Esc), ch('?'), key(KeyCode::Enter)],
-        "Esc/?",
         Action::CloseHelp,
         "Close help",
         Some("close"),
     ),
     bind(
-        C::Help,
+        S::Help,
         &[ch('q'), CTRL_C],
-        "q",
+        Action::Quit,
+        "Quit",
+        Some("quit"),
+    ),
+    bind(
+        S::Message,
+        &[key(KeyCode::Esc), ch('m'), key(KeyCode::Enter)],
+        Action::CloseMessage,
+        "Close the message",
+        Some("close"),
+    ),
+    bind(
+        S::Message,
+        &[ch('q'), CTRL_C],
         Action::Quit,
         "Quit",
         Some("quit"),
     ),
 ];
 
-pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
-    KEYMAP.iter().filter(move |b| b.context == context)
+/// The scopes the help overlay lists, in order. The help screen's own keys
+/// are named by its footer hint instead.
+pub const HELP_SECTIONS: [Scope; 3] = [Scope::List, Scope::Filter, Scope::Confirm];
+
+pub fn bindings(scope: Scope) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP.iter().filter(move |b| b.scope == scope)
 }
 
 /// Maps a terminal event to a message, or `None` when it means nothing here.
@@ -245,13 +319,13 @@ pub fn map(mode: &Mode, event: &Event) -> Option<Msg> {
             height: *height,
         }),
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            let context = Context::of(mode);
+            let scope = Scope::of(mode);
             let pressed = normalize(k);
-            let bound = bindings(context)
+            let bound = bindings(scope)
                 .find(|b| b.keys.contains(&pressed))
                 .map(|b| Msg::Action(b.action));
-            match context {
-                Context::Filter => bound.or_else(|| {
+            match scope {
+                Scope::Filter => bound.or_else(|| {
                     tui_input::backend::crossterm::to_input_request(event).map(Msg::FilterEdit)
                 }),
                 _ => bound,
@@ -285,6 +359,26 @@ mod tests {
         press(KeyCode::Char(c), KeyModifiers::NONE)
     }
 
+    fn confirming() -> Mode {
+        let at = jiff::Timestamp::UNIX_EPOCH;
+        Mode::Confirm(Target {
+            arn: Arn::new("arn:x"),
+            name: "x".into(),
+            deleted_date: at,
+            dates: crate::purge::read(at, at, None),
+        })
+    }
+
+    fn mode_of(scope: Scope) -> Mode {
+        match scope {
+            Scope::List => Mode::List,
+            Scope::Filter => Mode::Filter,
+            Scope::Confirm => confirming(),
+            Scope::Help => Mode::Help,
+            Scope::Message => Mode::Message,
+        }
+    }
+
     #[test]
     fn q_quits_the_list_but_types_in_the_filter() {
         assert_eq!(
@@ -315,13 +409,7 @@ mod tests {
 
     #[test]
     fn confirmation_takes_only_yes_or_no() {
-        let at = jiff::Timestamp::UNIX_EPOCH;
-        let mode = Mode::Confirm(Target {
-            arn: Arn::new("arn:x"),
-            name: "x".into(),
-            deleted_date: at,
-            dates: crate::purge::read(at, at, None),
-        });
+        let mode = confirming();
         assert_eq!(map(&mode, &typed('y')), Some(Msg::Action(Action::Confirm)));
         assert_eq!(
             map(&mode, &press(KeyCode::Enter, KeyModifiers::NONE)),
@@ -350,17 +438,108 @@ mod tests {
     }
 
     #[test]
-    fn every_context_has_a_way_out() {
-        for context in [
-            Context::List,
-            Context::Filter,
-            Context::Confirm,
-            Context::Help,
-        ] {
+    fn every_scope_has_a_way_out() {
+        for scope in Scope::ALL {
             assert!(
-                bindings(context).any(|b| b.action == Action::Quit),
-                "{context:?} cannot quit"
+                bindings(scope).any(|b| b.action == Action::Quit),
+                "{scope:?} cannot quit"
             );
+        }
+    }
+
+    fn binding(scope: Scope, action: Action) -> &'static Binding {
+        bindings(scope).find(|b| b.action == action).expect("bound")
+    }
+
+    #[test]
+    fn labels_are_written_from_the_keys() {
+        let close = binding(Scope::Help, Action::CloseHelp);
+        assert!(close.label().contains("Enter"), "{}", close.label());
+        assert_eq!(close.label(), "Esc/?/Enter");
+        assert_eq!(binding(Scope::List, Action::Up).label(), "↑/k");
+        assert_eq!(binding(Scope::List, Action::PageDown).label(), "PgDn");
+        assert_eq!(binding(Scope::List, Action::Bottom).label(), "End/G");
+        assert_eq!(binding(Scope::Confirm, Action::Cancel).label(), "n/Esc");
+        let quit = binding(Scope::List, Action::Quit);
+        assert_eq!(quit.label(), "q/Ctrl-C");
+        assert_eq!(quit.hint_label(), "q");
+        assert_eq!(
+            key_label(&KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE)),
+            "Space"
+        );
+        assert_eq!(
+            key_label(&KeyEvent::new(KeyCode::Tab, KeyModifiers::SHIFT)),
+            "Shift-Tab"
+        );
+    }
+
+    /// Whatever a label names does what the binding says, in its scope.
+    #[test]
+    fn every_key_of_a_binding_does_its_action() {
+        for b in KEYMAP {
+            let mode = mode_of(b.scope);
+            for k in b.keys {
+                let mut presses = vec![*k];
+                // Terminals report an upper-case letter with Shift held.
+                if let KeyCode::Char(c) = k.code
+                    && c.is_uppercase()
+                {
+                    presses.push(KeyEvent::new(k.code, k.modifiers | KeyModifiers::SHIFT));
+                }
+                for press in presses {
+                    assert_eq!(
+                        map(&mode, &Event::Key(press)),
+                        Some(Msg::Action(b.action)),
+                        "{} in {:?} should {:?}",
+                        key_label(k),
+                        b.scope,
+                        b.action
+                    );
+                }
+            }
+        }
+    }
+
+    /// A key left out of a footer hint is still named where the operator
+    /// can read it: the help overlay lists every key of its sections, and
+    /// the help screen's own keys are only in its footer, so none is quiet.
+    #[test]
+    fn no_key_works_unseen() {
+        for b in KEYMAP {
+            for q in b.quiet {
+                assert!(
+                    b.keys.contains(q),
+                    "{} is quiet but not bound",
+                    key_label(q)
+                );
+            }
+            let label = b.label();
+            for k in b.keys {
+                assert!(label.contains(&key_label(k)), "{label} misses {k:?}");
+            }
+            if !HELP_SECTIONS.contains(&b.scope) {
+                assert!(
+                    b.hint.is_some(),
+                    "{:?} {:?} is never shown",
+                    b.scope,
+                    b.action
+                );
+                assert_eq!(b.hint_label(), label, "{:?} hides a key", b.scope);
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_scope() {
+        for scope in Scope::ALL {
+            let keys: Vec<_> = bindings(scope).flat_map(|b| b.keys).collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(
+                    !keys[..i].contains(k),
+                    "{} twice in {scope:?}",
+                    key_label(k)
+                );
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod advice;
 pub mod app;
 pub mod cli;
 pub mod keys;
+pub mod layout;
 pub mod purge;
 pub mod runtime;
 pub mod store;

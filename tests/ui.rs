@@ -276,3 +276,114 @@ fn a_narrow_confirmation_wraps_the_arn_instead_of_cutting_it() {
     assert!(inside.contains(&arn), "{screen}");
     assert!(!inside.contains('…'), "nothing in the box is cut: {screen}");
 }
+
+/// The help fits a standard 80x24 terminal: every binding of every section it
+/// lists is on screen, its description beside its keys.
+#[test]
+fn help_at_80x24_shows_every_binding() {
+    let mut state = sized(80, 24);
+    dated(&mut state, sample());
+    act(&mut state, Action::Help);
+    let text = screen(&state);
+    for scope in reprieve::keys::HELP_SECTIONS {
+        for b in reprieve::keys::bindings(scope) {
+            let label = b.label();
+            let beside = text.lines().any(|line| {
+                line.match_indices(&label).any(|(at, _)| {
+                    line[at + label.len()..]
+                        .trim_start()
+                        .starts_with(b.description)
+                })
+            });
+            assert!(
+                beside,
+                "{scope:?}: {label} {} is not on screen\n{text}",
+                b.description
+            );
+        }
+    }
+    assert!(text.contains("Esc/?/Enter close"), "{text}");
+}
+
+/// Too small for the help: it is cut, not garbled, and the way out shows.
+#[test]
+fn help_on_a_short_terminal_keeps_the_way_out() {
+    for (w, h) in [(80, 12), (40, 24), (30, 8), (1, 1)] {
+        let mut state = sized(w, h);
+        listed(&mut state, sample());
+        act(&mut state, Action::Help);
+        let text = screen(&state);
+        if h >= 8 && w >= 40 {
+            assert!(text.contains("Esc/?/Enter"), "{w}x{h}\n{text}");
+        }
+    }
+}
+
+#[test]
+fn a_long_error_is_cut_with_a_mark_and_m_shows_all_of_it() {
+    let mut state = sized(80, 24);
+    dated(&mut state, sample());
+    act(&mut state, Action::Restore);
+    let target = match &state.mode {
+        reprieve::app::Mode::Confirm(t) => t.clone(),
+        _ => unreachable!(),
+    };
+    act(&mut state, Action::Confirm);
+    let message = "User: arn:aws:sts::111122223333:assumed-role/ops-readonly/alice is not \
+                   authorized to perform: secretsmanager:RestoreSecret on resource: \
+                   prod/payments/stripe-webhook because no identity-based policy allows the \
+                   secretsmanager:RestoreSecret action (Service: SecretsManager, Status Code: 400)";
+    update(
+        &mut state,
+        Msg::RestoreFinished {
+            target,
+            result: Err(StoreError::new(
+                ErrorKind::AccessDenied,
+                Some("AccessDeniedException"),
+                message,
+            )),
+        },
+    );
+    let text = screen(&state);
+    assert!(text.contains("… (m: whole message)"), "{text}");
+    assert!(!text.contains("Status Code: 400"), "cut: {text}");
+
+    act(&mut state, Action::ShowMessage);
+    let text = screen(&state);
+    let boxed: String = text
+        .lines()
+        .filter_map(|l| l.split('│').nth(1))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        boxed.contains("(Service: SecretsManager, Status Code: 400)"),
+        "{text}"
+    );
+    assert!(text.contains("Esc/m/Enter close"), "{text}");
+    act(&mut state, Action::CloseMessage);
+    assert!(!screen(&state).contains(" Message "));
+}
+
+#[test]
+fn the_filter_cursor_sits_after_wide_characters() {
+    let mut state = loaded_state();
+    typed(&mut state, "東京/");
+    let mut terminal = draw(&state);
+    let cursor = terminal.get_cursor_position().unwrap();
+    // " / " then two wide characters and a slash.
+    assert_eq!((cursor.x, cursor.y), (3 + 5, 1));
+}
+
+#[test]
+fn the_header_keeps_the_title_on_a_narrow_terminal() {
+    let mut state = sized(80, 12);
+    listed(&mut state, sample());
+    let text = screen(&state);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("reprieve"), "{header}");
+    assert!(
+        header.contains("CloudTrail p1 · 10 pending · 30 scanned"),
+        "{header}"
+    );
+}

@@ -76,7 +76,9 @@ fn pages_show_as_they_arrive_and_listing_follows_next_token() {
 #[test]
 fn a_page_from_an_older_listing_is_ignored() {
     let mut state = started();
+    listed(&mut state, vec![]);
     act(&mut state, Action::Refresh);
+    assert_eq!(state.load.generation, 2);
     let effects = page_arrives(
         &mut state,
         1,
@@ -172,8 +174,9 @@ fn keys_move_by_row_page_and_to_either_end() {
     act(&mut state, Action::Up);
     assert_eq!(selected(&state).as_deref(), Some("s00"), "stops at the top");
     act(&mut state, Action::PageDown);
-    let page = reprieve::ui::table_rows(&state);
-    assert_eq!(selected(&state), Some(format!("s{page:02}")));
+    // Ten lines: header, filter line, column titles, status and hints leave five.
+    let page = 5;
+    assert_eq!(selected(&state).as_deref(), Some("s05"));
     act(&mut state, Action::Bottom);
     assert_eq!(selected(&state).as_deref(), Some("s39"));
     assert!(state.list.offset() + page > 39, "the last row is on screen");
@@ -237,14 +240,78 @@ fn a_second_press_on_a_restoring_secret_does_nothing() {
     let mut state = started();
     listed(&mut state, sample());
     let target = restore_target(&mut state, "prod/mail/sendgrid");
-    assert_eq!(act(&mut state, Action::Confirm).len(), 1);
-    assert!(act(&mut state, Action::Restore).is_empty());
+    // The operator presses r, y and then r, y again on the same row.
+    let mut sent = act(&mut state, Action::Confirm);
+    sent.extend(act(&mut state, Action::Restore));
     assert_eq!(state.mode, Mode::List, "no second confirmation");
-    assert!(act(&mut state, Action::Confirm).is_empty());
-    assert_eq!(state.in_flight, 1);
+    assert_eq!(
+        state.status.as_ref().unwrap().text,
+        "prod/mail/sendgrid is already being restored"
+    );
+    sent.extend(act(&mut state, Action::Confirm));
+    assert_eq!(
+        sent,
+        vec![Effect::Restore(target.clone())],
+        "one RestoreSecret call"
+    );
     assert_eq!(
         state.list.get(&target.arn).unwrap().restore,
         RestoreState::Restoring
+    );
+}
+
+#[test]
+fn a_confirmation_left_open_across_a_restore_sends_nothing_more() {
+    let mut state = started();
+    listed(&mut state, sample());
+    let target = restore_target(&mut state, "prod/mail/sendgrid");
+    let stale = state.mode.clone();
+    let first = act(&mut state, Action::Confirm);
+    // A confirmation for the same secret, opened before the first restore
+    // started, is confirmed after it.
+    state.mode = stale;
+    let second = act(&mut state, Action::Confirm);
+    assert_eq!(first, vec![Effect::Restore(target)]);
+    assert!(second.is_empty(), "{second:?}");
+}
+
+#[test]
+fn an_unnamed_secret_is_called_by_its_arn_in_every_message() {
+    let mut state = started();
+    let mut unnamed = secret("", 30.0);
+    unnamed.arn = arn("anonymous");
+    listed(&mut state, vec![unnamed.clone()]);
+    act(&mut state, Action::Restore);
+    let target = match &state.mode {
+        Mode::Confirm(t) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(target.name, unnamed.arn.as_str());
+    act(&mut state, Action::Confirm);
+    act(&mut state, Action::Restore);
+    let text = &state.status.as_ref().unwrap().text;
+    assert_eq!(*text, format!("{} is already being restored", unnamed.arn));
+}
+
+#[test]
+fn r_while_a_listing_runs_does_not_start_a_second_one() {
+    let mut state = started();
+    page_arrives(&mut state, 1, page(vec![secret("a", 5.0)], 100, Some("t")));
+    assert!(
+        act(&mut state, Action::Refresh).is_empty(),
+        "no second listing"
+    );
+    assert_eq!(state.load.generation, 1);
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.text, "Already listing: R works again when it ends");
+    // The running listing goes on and ends; then R works.
+    page_arrives(&mut state, 1, page(vec![], 10, None));
+    assert_eq!(
+        act(&mut state, Action::Refresh),
+        vec![Effect::LoadPage {
+            generation: 2,
+            token: None
+        }]
     );
 }
 
@@ -430,12 +497,28 @@ fn a_failed_refresh_keeps_the_rows_and_reports_in_the_status_line() {
 }
 
 #[test]
-fn quit_is_an_effect_and_ticks_move_the_clock() {
+fn quit_is_an_effect_and_a_tick_moves_every_countdown() {
     let mut state = started();
+    dated(&mut state, sample());
+    let left = |state: &State| {
+        let row = state
+            .list
+            .get(&arn("prod/orders/postgres-primary"))
+            .unwrap();
+        reprieve::purge::time_left(row.dates.purge, state.now)
+    };
+    assert_eq!(left(&state), "3h 12m");
+    update(
+        &mut state,
+        Msg::Tick(now() + jiff::SignedDuration::from_hours(3)),
+    );
+    assert_eq!(left(&state), "12m");
+    update(
+        &mut state,
+        Msg::Tick(now() + jiff::SignedDuration::from_hours(4)),
+    );
+    assert_eq!(left(&state), "overdue");
     assert_eq!(act(&mut state, Action::Quit), vec![Effect::Quit]);
-    let later = now() + jiff::SignedDuration::from_hours(1);
-    update(&mut state, Msg::Tick(later));
-    assert_eq!(state.now, later);
 }
 
 #[test]

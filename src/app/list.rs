@@ -22,7 +22,7 @@ pub struct Row {
     pub dates: Dates,
     pub restore: RestoreState,
     /// Lowercased name, for the case-insensitive filter.
-    key: String,
+    name_lower: String,
     /// The load generation that last listed this row.
     seen: u64,
 }
@@ -31,7 +31,7 @@ impl Row {
     fn new(secret: PendingSecret, dates: Dates, seen: u64) -> Self {
         Row {
             dates,
-            key: secret.name.to_lowercase(),
+            name_lower: secret.name.to_lowercase(),
             secret,
             restore: RestoreState::Idle,
             seen,
@@ -48,6 +48,22 @@ impl Row {
     }
 }
 
+/// Where the selection is, and how it got there.
+#[derive(Debug, Default)]
+struct Selection {
+    /// The selected secret; it is followed through new pages and filters.
+    arn: Option<Arn>,
+    /// Row index of the selection when last seen; where to land if it leaves.
+    anchor: usize,
+    /// Position of the selection within the visible rows.
+    cursor: usize,
+    /// First visible position drawn on screen.
+    offset: usize,
+    /// The operator has moved the selection; until then it rests on the
+    /// top row, whatever arrives above it.
+    moved: bool,
+}
+
 #[derive(Debug, Default)]
 pub struct SecretList {
     rows: Vec<Row>,
@@ -55,19 +71,10 @@ pub struct SecretList {
     /// Indexes into `rows` that match the filter, in row order.
     visible: Vec<usize>,
     query: String,
-    selected: Option<Arn>,
-    /// Row index of the selection when last seen; where to land if it leaves.
-    anchor: usize,
-    /// Position of the selection within `visible`.
-    cursor: usize,
-    /// First visible position drawn on screen.
-    offset: usize,
+    selection: Selection,
     viewport: usize,
     /// Columns taken by the longest visible name, for sizing the name column.
     name_width: usize,
-    /// The operator has moved the selection; until then it rests on the
-    /// top row, whatever arrives above it.
-    moved: bool,
 }
 
 impl SecretList {
@@ -100,17 +107,17 @@ impl SecretList {
     }
 
     pub fn selected(&self) -> Option<&Row> {
-        let i = *self.visible.get(self.cursor)?;
+        let i = *self.visible.get(self.selection.cursor)?;
         Some(&self.rows[i])
     }
 
     /// Position of the selection among the visible rows.
     pub fn cursor(&self) -> Option<usize> {
-        (!self.visible.is_empty()).then_some(self.cursor)
+        (!self.visible.is_empty()).then_some(self.selection.cursor)
     }
 
     pub fn offset(&self) -> usize {
-        self.offset
+        self.selection.offset
     }
 
     /// The visible rows from `offset`, at most `n` of them.
@@ -124,7 +131,7 @@ impl SecretList {
 
     /// The rows drawn on screen now.
     pub fn on_screen(&self) -> impl Iterator<Item = &Row> {
-        self.window(self.offset, self.viewport.max(1))
+        self.window(self.selection.offset, self.viewport.max(1))
     }
 
     pub fn visible_rows(&self) -> impl Iterator<Item = &Row> {
@@ -143,7 +150,7 @@ impl SecretList {
                 Some(&i) => {
                     let row = &mut self.rows[i];
                     row.dates = dates;
-                    row.key = secret.name.to_lowercase();
+                    row.name_lower = secret.name.to_lowercase();
                     row.secret = secret;
                     row.seen = generation;
                 }
@@ -213,9 +220,9 @@ impl SecretList {
         if self.visible.is_empty() {
             return;
         }
-        self.moved = true;
+        self.selection.moved = true;
         let last = self.visible.len() - 1;
-        let target = self.cursor.saturating_add_signed(delta).min(last);
+        let target = self.selection.cursor.saturating_add_signed(delta).min(last);
         self.select_at(target);
     }
 
@@ -225,24 +232,24 @@ impl SecretList {
     }
 
     pub fn select_first(&mut self) {
-        self.moved = false;
+        self.selection.moved = false;
         if !self.visible.is_empty() {
             self.select_at(0);
         }
     }
 
     pub fn select_last(&mut self) {
-        self.moved = true;
+        self.selection.moved = true;
         if let Some(last) = self.visible.len().checked_sub(1) {
             self.select_at(last);
         }
     }
 
     fn select_at(&mut self, pos: usize) {
-        self.cursor = pos;
+        self.selection.cursor = pos;
         let i = self.visible[pos];
-        self.anchor = i;
-        self.selected = Some(self.rows[i].secret.arn.clone());
+        self.selection.anchor = i;
+        self.selection.arn = Some(self.rows[i].secret.arn.clone());
         self.scroll();
     }
 
@@ -262,7 +269,7 @@ impl SecretList {
             .rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| query.is_empty() || r.key.contains(query.as_str()))
+            .filter(|(_, r)| query.is_empty() || r.name_lower.contains(query.as_str()))
             .map(|(i, _)| i)
             .collect();
         self.name_width = self
@@ -272,18 +279,22 @@ impl SecretList {
             .max()
             .unwrap_or(0);
         if self.visible.is_empty() {
-            self.cursor = 0;
-            self.offset = 0;
+            self.selection.cursor = 0;
+            self.selection.offset = 0;
             return;
         }
         // A selection that is filtered out lands on the next match below it;
         // one that is gone lands where it used to be.
-        let current = self.selected.as_ref().and_then(|arn| self.by_arn.get(arn));
-        let pos = match (current, &self.selected) {
-            _ if !self.moved => 0,
+        let current = self
+            .selection
+            .arn
+            .as_ref()
+            .and_then(|arn| self.by_arn.get(arn));
+        let pos = match (current, &self.selection.arn) {
+            _ if !self.selection.moved => 0,
             (Some(i), _) => self.visible.partition_point(|v| v < i),
             (None, None) => 0,
-            (None, Some(_)) => self.visible.partition_point(|&v| v < self.anchor),
+            (None, Some(_)) => self.visible.partition_point(|&v| v < self.selection.anchor),
         };
         let pos = pos.min(self.visible.len() - 1);
         self.select_at(pos);
@@ -292,13 +303,13 @@ impl SecretList {
     /// Keeps the selection on screen, moving the window as little as possible.
     fn scroll(&mut self) {
         let height = self.viewport.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
+        if self.selection.cursor < self.selection.offset {
+            self.selection.offset = self.selection.cursor;
+        } else if self.selection.cursor >= self.selection.offset + height {
+            self.selection.offset = self.selection.cursor + 1 - height;
         }
         // Never leave blank space below the last row when rows could fill it.
         let max_offset = self.visible.len().saturating_sub(height);
-        self.offset = self.offset.min(max_offset);
+        self.selection.offset = self.selection.offset.min(max_offset);
     }
 }

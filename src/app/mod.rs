@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tui_input::{Input, InputRequest};
 
+use crate::layout::{self, Footer};
 use crate::purge::Dates;
 use crate::store::{Arn, ErrorKind, EventPage, EventQuery, Page, PendingSecret, StoreError};
 use list::{RestoreState, SecretList};
@@ -32,6 +33,8 @@ pub enum Action {
     Refresh,
     Help,
     CloseHelp,
+    ShowMessage,
+    CloseMessage,
     Quit,
 }
 
@@ -47,15 +50,10 @@ pub struct Target {
 
 impl Target {
     fn of(secret: &PendingSecret, dates: &Dates) -> Self {
-        // The name is only for messages; without one, the ARN says which.
-        let name = if secret.name.is_empty() {
-            secret.arn.to_string()
-        } else {
-            secret.name.clone()
-        };
         Target {
             arn: secret.arn.clone(),
-            name,
+            // Only for messages.
+            name: secret.display_name().to_owned(),
             deleted_date: secret.deleted_date,
             dates: dates.clone(),
         }
@@ -115,6 +113,8 @@ pub enum Mode {
     Filter,
     Confirm(Target),
     Help,
+    /// The status line in full, when it was cut.
+    Message,
 }
 
 /// Where the secrets come from, for the header and for advice on errors.
@@ -169,7 +169,7 @@ pub struct State {
     /// Restore calls sent and not yet answered.
     pub in_flight: usize,
     /// The status line reports a failed listing, which a good one clears.
-    listing_status: bool,
+    status_is_listing_failure: bool,
 }
 
 impl State {
@@ -187,7 +187,7 @@ impl State {
             restored: HashMap::new(),
             size: (0, 0),
             in_flight: 0,
-            listing_status: false,
+            status_is_listing_failure: false,
         }
     }
 
@@ -199,6 +199,17 @@ impl State {
     /// Something on screen moves by itself (spinner).
     pub fn animating(&self) -> bool {
         self.load.loading || self.in_flight > 0 || self.trail.reading()
+    }
+
+    /// The note and status lines as they are laid out at `width`.
+    pub fn footer(&self, width: u16) -> Footer {
+        let note = self
+            .startup_error()
+            .is_none()
+            .then(|| self.dates_note())
+            .flatten();
+        let status = self.status.as_ref().map(|s| s.text.as_str());
+        Footer::new(width, note.as_deref(), status)
     }
 
     /// The next instant a countdown on screen reads differently.
@@ -252,7 +263,7 @@ impl State {
     }
 
     fn set_status(&mut self, tone: Tone, text: impl Into<String>) {
-        self.listing_status = false;
+        self.status_is_listing_failure = false;
         self.status = Some(Status {
             tone,
             text: text.into(),
@@ -273,7 +284,11 @@ impl State {
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let effects = dispatch(state, msg);
     // The status line can grow or shrink the table; keep the selection on screen.
-    state.list.set_viewport(crate::ui::table_rows(state));
+    let (width, height) = state.size;
+    let footer = state.footer(width);
+    state
+        .list
+        .set_viewport(layout::table_rows(width, height, &footer));
     effects
 }
 
@@ -301,7 +316,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.load.loading = false;
                 if !state.list.is_empty() || state.load.completed {
                     state.set_status(Tone::Error, format!("Listing failed: {error}"));
-                    state.listing_status = true;
+                    state.status_is_listing_failure = true;
                 }
                 state.load.error = Some(error);
             }
@@ -343,7 +358,14 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 return confirm_restore(state, target);
             }
         }
-        Cancel | CloseHelp => state.mode = Mode::List,
+        Cancel | CloseHelp | CloseMessage => state.mode = Mode::List,
+        ShowMessage if state.status.is_some() => state.mode = Mode::Message,
+        ShowMessage => {}
+        // A second listing beside the first would double the calls against
+        // an account-wide quota.
+        Refresh if state.load.loading => {
+            state.set_status(Tone::Info, "Already listing: R works again when it ends");
+        }
         Refresh => return state.refresh(),
         Help => state.mode = Mode::Help,
         Quit => return vec![Effect::Quit],
@@ -356,7 +378,7 @@ fn ask_restore(state: &mut State) {
         return;
     };
     if row.restore == RestoreState::Restoring {
-        let text = format!("{} is already being restored", row.secret.name);
+        let text = format!("{} is already being restored", row.secret.display_name());
         state.set_status(Tone::Info, text);
         return;
     }
@@ -401,9 +423,9 @@ fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
             state.load.loading = false;
             state.load.completed = true;
             state.load.error = None;
-            if state.listing_status {
+            if state.status_is_listing_failure {
                 state.status = None;
-                state.listing_status = false;
+                state.status_is_listing_failure = false;
             }
             look_up_deletions(state)
         }

@@ -21,6 +21,12 @@ use super::{
     StoreFuture,
 };
 
+/// The SDK defaults reprieve was tested with, pinned so an SDK upgrade
+/// cannot change retries or timeouts unseen.
+pub fn behavior_version() -> BehaviorVersion {
+    BehaviorVersion::v2026_01_12()
+}
+
 /// Largest page `ListSecrets` accepts.
 pub const PAGE_SIZE: i32 = 100;
 /// Largest page `LookupEvents` accepts.
@@ -231,7 +237,7 @@ async fn check_profile(name: &str) -> Result<(), StoreError> {
 }
 
 pub async fn load_config(options: &AwsOptions) -> aws_config::SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+    let mut loader = aws_config::defaults(behavior_version())
         .retry_config(RetryConfig::standard().with_max_attempts(4))
         .timeout_config(
             TimeoutConfig::builder()

@@ -41,6 +41,18 @@ pub struct PendingSecret {
     pub deleted_date: Timestamp,
 }
 
+impl PendingSecret {
+    /// What messages call the secret: its name, or its ARN when it has none
+    /// (every field of a listing entry is optional).
+    pub fn display_name(&self) -> &str {
+        if self.name.is_empty() {
+            self.arn.as_str()
+        } else {
+            &self.name
+        }
+    }
+}
+
 /// Who made an AWS call, from a CloudTrail event's `userIdentity`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Principal {

@@ -1,6 +1,7 @@
 //! Drawing: a function of `State`, nothing else.
 
 mod dates;
+mod hints;
 mod overlay;
 mod table;
 
@@ -8,68 +9,18 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::app::trail::Phase;
 use crate::app::{Mode, State, Tone};
-use crate::keys::Context;
-use crate::text::{cell, sanitize, thousands};
+use crate::keys::Scope;
+use crate::layout::{Areas, Footer, split};
+use crate::text::{cell, display_width, sanitize, thousands};
 
-/// The most lines an AWS error may take in the status area.
-const MAX_STATUS_LINES: u16 = 3;
-/// Why dates are estimates: a sentence, two lines at most.
-const MAX_NOTE_LINES: u16 = 2;
-
-struct Areas {
-    header: Rect,
-    filter: Rect,
-    body: Rect,
-    note: Rect,
-    status: Rect,
-    hints: Rect,
-}
-
-fn layout(area: Rect, state: &State) -> Areas {
-    let status_lines = state.status.as_ref().map_or(1, |s| {
-        let lines = status_paragraph(&s.text, Style::new()).line_count(area.width);
-        u16::try_from(lines)
-            .unwrap_or(u16::MAX)
-            .clamp(1, MAX_STATUS_LINES)
-    });
-    let note_lines = match state.dates_note() {
-        Some(text) if state.startup_error().is_none() => {
-            let lines = status_paragraph(&text, Style::new()).line_count(area.width);
-            u16::try_from(lines)
-                .unwrap_or(u16::MAX)
-                .clamp(1, MAX_NOTE_LINES)
-        }
-        _ => 0,
-    };
-    let [header, filter, body, note, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(note_lines),
-        Constraint::Length(status_lines),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    Areas {
-        header,
-        filter,
-        body,
-        note,
-        status,
-        hints,
-    }
-}
-
-/// How many secrets fit on screen; `update` keeps the selection within it.
-pub fn table_rows(state: &State) -> usize {
-    let (width, height) = state.size;
-    let body = layout(Rect::new(0, 0, width, height), state).body;
-    // One row goes to the column titles.
-    usize::from(body.height.saturating_sub(1))
+/// The screen's areas for this state, and the footer text as drawn.
+fn layout(area: Rect, state: &State) -> (Areas, Footer) {
+    let footer = state.footer(area.width);
+    (split(area, &footer), footer)
 }
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -80,14 +31,17 @@ fn spinner(state: &State) -> char {
 }
 
 pub fn render(frame: &mut Frame, state: &State) {
-    let Areas {
-        header,
-        filter,
-        body,
-        note,
-        status,
-        hints,
-    } = layout(frame.area(), state);
+    let (
+        Areas {
+            header,
+            filter,
+            body,
+            note,
+            status,
+            hints,
+        },
+        footer,
+    ) = layout(frame.area(), state);
 
     render_header(frame, header, state);
     render_filter(frame, filter, state);
@@ -96,50 +50,42 @@ pub fn render(frame: &mut Frame, state: &State) {
     } else {
         table::render(frame, body, state);
     }
-    if let Some(text) = state.dates_note() {
-        frame.render_widget(status_paragraph(&text, Style::new().dim()), note);
+    let lines = |lines: &[String], style: Style| {
+        Paragraph::new(
+            lines
+                .iter()
+                .map(|l| Line::styled(l.clone(), style))
+                .collect::<Vec<_>>(),
+        )
+    };
+    frame.render_widget(lines(&footer.note, Style::new().dim()), note);
+    if let Some(s) = &state.status {
+        let style = match s.tone {
+            Tone::Info => Style::new(),
+            Tone::Success => Style::new().fg(Color::Green),
+            Tone::Error => Style::new().fg(Color::Red),
+        };
+        frame.render_widget(lines(&footer.status, style), status);
     }
-    render_status(frame, status, state);
     render_hints(frame, hints, state);
 
     match &state.mode {
         Mode::Confirm(target) => overlay::confirm(frame, state, target),
         Mode::Help => overlay::help(frame),
+        Mode::Message => overlay::message(frame, state),
         Mode::List | Mode::Filter => {}
     }
 }
 
 fn render_header(frame: &mut Frame, area: Rect, state: &State) {
-    let mut counts = Vec::new();
-    if state.load.loading {
-        counts.push(Span::styled(
-            format!("{} Loading… ", spinner(state)),
-            Style::new().fg(Color::Cyan),
-        ));
-    }
-    if let Phase::Reading { pages } = state.trail.phase {
-        counts.push(Span::styled(
-            format!(
-                "{} Dating by CloudTrail, page {} ",
-                spinner(state),
-                pages + 1
-            ),
-            Style::new().fg(Color::Cyan),
-        ));
-    }
-    if state.startup_error().is_none() {
-        let pending = thousands(state.list.len());
-        let shown = if state.list.query().is_empty() {
-            pending
-        } else {
-            format!("{} of {pending}", thousands(state.list.visible_len()))
-        };
-        counts.push(Span::raw(format!(
-            "{shown} scheduled for deletion · {} secrets scanned ",
-            thousands(state.load.scanned)
-        )));
-    }
-    let counts = Line::from(counts);
+    // The title keeps at least this much; the counts shorten first.
+    const TITLE_ROOM: u16 = 24;
+    let full = header_counts(state, false);
+    let counts = if full.width() + usize::from(TITLE_ROOM) > usize::from(area.width) {
+        header_counts(state, true)
+    } else {
+        full
+    };
     let counts_width = u16::try_from(counts.width()).unwrap_or(u16::MAX);
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(counts_width)]).areas(area);
@@ -155,18 +101,50 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(counts), right);
 }
 
+/// "⠋ Dating by CloudTrail, page 3 · 44 scheduled for deletion · 604
+/// secrets scanned", or, `short`, "⠋ CloudTrail p3 · 44 pending · 604 scanned".
+fn header_counts(state: &State, short: bool) -> Line<'static> {
+    let busy = Style::new().fg(Color::Cyan);
+    let mut counts = Vec::new();
+    if state.load.loading {
+        let text = if short { "Listing" } else { "Loading…" };
+        counts.push(Span::styled(format!("{} {text} · ", spinner(state)), busy));
+    }
+    if let Phase::Reading { pages } = state.trail.phase {
+        let page = pages + 1;
+        let text = if short {
+            format!("CloudTrail p{page}")
+        } else {
+            format!("Dating by CloudTrail, page {page}")
+        };
+        counts.push(Span::styled(format!("{} {text} · ", spinner(state)), busy));
+    }
+    if state.startup_error().is_none() {
+        let pending = thousands(state.list.len());
+        let shown = if state.list.query().is_empty() {
+            pending
+        } else {
+            format!("{} of {pending}", thousands(state.list.visible_len()))
+        };
+        let scanned = thousands(state.load.scanned);
+        counts.push(Span::raw(if short {
+            format!("{shown} pending · {scanned} scanned ")
+        } else {
+            format!("{shown} scheduled for deletion · {scanned} secrets scanned ")
+        }));
+    }
+    Line::from(counts)
+}
+
 fn render_filter(frame: &mut Frame, area: Rect, state: &State) {
     let prompt = Span::styled(" / ", Style::new().bold());
     match state.mode {
         Mode::Filter => {
-            let width = usize::from(area.width.saturating_sub(4));
-            let scroll = state.filter.visual_scroll(width);
-            let value = cell(state.filter.value(), usize::MAX);
-            let shown: String = value.chars().skip(scroll).collect();
+            let width = usize::from(area.width.saturating_sub(4)).max(1);
+            let (shown, column) = filter_window(state.filter.value(), state.filter.cursor(), width);
             let line = Line::from(vec![prompt, Span::raw(shown)]);
             frame.render_widget(Paragraph::new(line), area);
-            let cursor = state.filter.visual_cursor().saturating_sub(scroll);
-            let x = area.x + 3 + u16::try_from(cursor).unwrap_or(u16::MAX);
+            let x = area.x + 3 + u16::try_from(column).unwrap_or(u16::MAX);
             frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
         }
         _ if !state.list.query().is_empty() => {
@@ -181,28 +159,49 @@ fn render_filter(frame: &mut Frame, area: Rect, state: &State) {
     }
 }
 
-fn status_paragraph(text: &str, style: Style) -> Paragraph<'static> {
-    Paragraph::new(Line::styled(format!(" {}", sanitize(text)), style)).wrap(Wrap { trim: false })
-}
-
-fn render_status(frame: &mut Frame, area: Rect, state: &State) {
-    let Some(status) = &state.status else {
-        return;
-    };
-    let style = match status.tone {
-        Tone::Info => Style::new(),
-        Tone::Success => Style::new().fg(Color::Green),
-        Tone::Error => Style::new().fg(Color::Red),
-    };
-    frame.render_widget(status_paragraph(&status.text, style), area);
+/// The part of the typed filter that fits `width` columns with the cursor
+/// in view, and the cursor's column in it. Counted in screen columns, so
+/// wide characters and control stand-ins land the cursor where it shows.
+fn filter_window(value: &str, cursor: usize, width: usize) -> (String, usize) {
+    // One stand-in per control character: char positions are unchanged.
+    let chars: Vec<char> = sanitize(value).chars().collect();
+    let cursor = cursor.min(chars.len());
+    let w = |c: &char| display_width(c.encode_utf8(&mut [0; 4]));
+    let mut column: usize = chars[..cursor].iter().map(w).sum();
+    let mut start = 0;
+    while column >= width && start < cursor {
+        column -= w(&chars[start]);
+        start += 1;
+    }
+    let shown: String = chars[start..].iter().collect();
+    (cell(&shown, width), column)
 }
 
 fn render_hints(frame: &mut Frame, area: Rect, state: &State) {
     let hints = match (&state.mode, state.startup_error()) {
-        (Mode::List, Some(_)) => overlay::startup_error_hints(),
-        (mode, _) => overlay::hint_line(Context::of(mode)),
+        (Mode::List, Some(_)) => hints::startup_error_hints(),
+        (mode, _) => hints::hint_line(Scope::of(mode)),
     };
     let mut spans = vec![Span::raw(" ")];
     spans.extend(hints.spans);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter_window;
+
+    #[test]
+    fn the_filter_cursor_counts_screen_columns() {
+        assert_eq!(filter_window("postgres", 8, 40), ("postgres".into(), 8));
+        // Two columns per wide character.
+        assert_eq!(filter_window("東京/db", 5, 40), ("東京/db".into(), 7));
+        assert_eq!(filter_window("東京/db", 1, 40).1, 2);
+        // Control characters show as one-column stand-ins.
+        assert_eq!(filter_window("a\u{1b}b", 3, 40), ("a␛b".into(), 3));
+        // Past the width, the start scrolls out and the cursor stays in view.
+        let (shown, column) = filter_window(&"東".repeat(30), 30, 10);
+        assert!(column < 10, "{column}");
+        assert!(shown.starts_with('東'));
+    }
 }

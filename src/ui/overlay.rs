@@ -6,10 +6,12 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 
-use super::dates;
+use unicode_width::UnicodeWidthStr;
+
+use super::{dates, hints};
 use crate::advice;
-use crate::app::{Action, State, Target};
-use crate::keys::{self, Context};
+use crate::app::{State, Target};
+use crate::keys::{self, Scope};
 use crate::purge::span;
 use crate::store::StoreError;
 use crate::text::{sanitize, truncate, wrap};
@@ -56,24 +58,6 @@ fn wrapped_field(label: &str, value: &str, width: usize, max_lines: usize) -> Ve
         lines.push(field(label, part));
     }
     lines
-}
-
-/// "y/Enter restore · n/Esc cancel", straight from the keymap.
-pub(super) fn hint_line(context: Context) -> Line<'static> {
-    hint_line_where(context, |_| true)
-}
-
-pub(super) fn hint_line_where(context: Context, keep: impl Fn(Action) -> bool) -> Line<'static> {
-    let mut spans = Vec::new();
-    for b in keys::bindings(context).filter(|b| keep(b.action)) {
-        let Some(hint) = b.hint else { continue };
-        if !spans.is_empty() {
-            spans.push(Span::styled(" · ", Style::new().dim()));
-        }
-        spans.push(Span::styled(b.label, Style::new().bold()));
-        spans.push(Span::styled(format!(" {hint}"), Style::new().dim()));
-    }
-    Line::from(spans)
 }
 
 pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
@@ -126,7 +110,7 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
     ));
     lines.extend(wrapped_field("", purge.source(), text_width, 2));
     lines.push(Line::default());
-    lines.push(hint_line(Context::Confirm));
+    lines.push(hints::hint_line(Scope::Confirm));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let area = centered(frame.area(), width, height);
     let block = Block::bordered()
@@ -138,33 +122,131 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// Columns between the two halves of a short help.
+const HELP_GAP: usize = 4;
+
+/// Every binding of the sections the help lists, generated from the keymap.
+/// It stands in one column where the screen is tall enough, else in two (List
+/// on the left, the rest on the right); where even that does not fit, it is
+/// cut from the bottom, and the keys to close it always show.
 pub fn help(frame: &mut Frame) {
-    let contexts = [Context::List, Context::Filter, Context::Confirm];
+    let label_width = keys::HELP_SECTIONS
+        .into_iter()
+        .flat_map(keys::bindings)
+        .map(|b| b.label().width())
+        .max()
+        .unwrap_or(0);
+    let sections: Vec<_> = keys::HELP_SECTIONS
+        .into_iter()
+        .map(|scope| help_section(scope, label_width))
+        .collect();
+    let one_column = stacked(&sections);
+    let (left, right) = sections.split_at(1);
+    let two_columns = side_by_side(stacked(left), stacked(right));
+    let footer = hints::hint_line(Scope::Help);
+
+    let area = frame.area();
+    // Border and padding take four columns; border, a blank line and the
+    // footer take four rows.
+    let size = |body: &[Line]| {
+        let widest = body
+            .iter()
+            .chain([&footer])
+            .map(Line::width)
+            .max()
+            .unwrap_or(0);
+        (
+            u16::try_from(widest + 4).unwrap_or(u16::MAX),
+            u16::try_from(body.len() + 4).unwrap_or(u16::MAX),
+        )
+    };
+    let (one_width, one_height) = size(&one_column);
+    let (two_width, _) = size(&two_columns);
+    let body = if one_width <= area.width && one_height <= area.height {
+        one_column
+    } else if two_width <= area.width {
+        two_columns
+    } else {
+        one_column
+    };
+    let (width, height) = size(&body);
+    let rows = usize::from(height.min(area.height).saturating_sub(2));
+    let lines = cut_to(body, footer, rows);
+
+    let area = centered(area, width, height);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Keys ")
+        .padding(Padding::horizontal(1));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// A scope's title, then each binding's keys and what they do.
+fn help_section(scope: Scope, label_width: usize) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        scope.title(),
+        Style::new().bold().underlined(),
+    ))];
+    for b in keys::bindings(scope) {
+        let label = b.label();
+        let pad = label_width.saturating_sub(label.width()) + 2;
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {label}{:pad$}", ""), Style::new().bold()),
+            Span::raw(b.description),
+        ]));
+    }
+    lines
+}
+
+/// Sections one under another, a blank line between.
+fn stacked(sections: &[Vec<Line<'static>>]) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for context in contexts {
+    for section in sections {
         if !lines.is_empty() {
             lines.push(Line::default());
         }
-        lines.push(Line::styled(
-            context.title(),
-            Style::new().bold().underlined(),
-        ));
-        for b in keys::bindings(context) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<10}", b.label), Style::new().bold()),
-                Span::raw(b.description),
-            ]));
-        }
+        lines.extend(section.iter().cloned());
     }
-    lines.push(Line::default());
-    lines.push(hint_line(Context::Help));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let area = centered(frame.area(), 48, height);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(" Keys ");
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    lines
+}
+
+fn side_by_side(left: Vec<Line<'static>>, right: Vec<Line<'static>>) -> Vec<Line<'static>> {
+    let left_width = left.iter().map(Line::width).max().unwrap_or(0) + HELP_GAP;
+    let rows = left.len().max(right.len());
+    let mut left = left.into_iter();
+    let mut right = right.into_iter();
+    (0..rows)
+        .map(|_| {
+            let mut line = left.next().unwrap_or_default();
+            if let Some(r) = right.next() {
+                let pad = left_width.saturating_sub(line.width());
+                line.spans.push(Span::raw(" ".repeat(pad)));
+                line.spans.extend(r.spans);
+            }
+            line
+        })
+        .collect()
+}
+
+/// The body, a blank line and the footer in `rows` lines. A body that does
+/// not fit loses its last lines to a "…"; the footer stays, so the way out
+/// is always on screen.
+fn cut_to(mut body: Vec<Line<'static>>, footer: Line<'static>, rows: usize) -> Vec<Line<'static>> {
+    if body.len() + 2 <= rows {
+        body.push(Line::default());
+        body.push(footer);
+        return body;
+    }
+    if rows == 0 {
+        return Vec::new();
+    }
+    body.truncate(rows - 1);
+    if let Some(last) = body.last_mut() {
+        *last = Line::styled("  …", Style::new().dim());
+    }
+    body.push(footer);
+    body
 }
 
 pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &StoreError) {
@@ -187,7 +269,7 @@ pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &Store
     let fix = advice::fix(error, &state.context);
     lines.extend(wrapped_field("Fix", &fix, text_width, 4));
     lines.push(Line::default());
-    lines.push(startup_error_hints());
+    lines.push(hints::startup_error_hints());
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(" Could not list secrets ")
@@ -198,9 +280,32 @@ pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &Store
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
-/// The only keys that help on the startup error screen.
-pub(super) fn startup_error_hints() -> Line<'static> {
-    hint_line_where(Context::List, |a| {
-        matches!(a, Action::Refresh | Action::Quit)
-    })
+/// The status line in full, wrapped to the screen: what a cut line hides.
+pub fn message(frame: &mut Frame, state: &State) {
+    let Some(status) = &state.status else {
+        return;
+    };
+    let area = frame.area();
+    let width = area.width.saturating_sub(4).min(100);
+    // Border and padding take four columns; two rows go to the keys.
+    let text_width = usize::from(width.saturating_sub(4)).max(1);
+    let room = usize::from(area.height.saturating_sub(4)).max(1);
+    let mut parts = wrap(&sanitize(&status.text), text_width);
+    if parts.len() > room {
+        parts.truncate(room);
+        if let Some(last) = parts.last_mut() {
+            *last = truncate(&format!("{last} …"), text_width).into_owned();
+        }
+    }
+    let mut lines: Vec<Line> = parts.into_iter().map(Line::from).collect();
+    lines.push(Line::default());
+    lines.push(hints::hint_line(Scope::Message));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Message ")
+        .padding(Padding::horizontal(1));
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

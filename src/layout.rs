@@ -1,0 +1,123 @@
+//! How the screen is divided, from plain facts (size, the note and status
+//! texts). `app` asks it how many rows the table shows, to keep the
+//! selection on screen; `ui` draws into the same areas. Text is wrapped
+//! here, once, so the lines measured are the lines drawn.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::text::{sanitize, truncate, wrap};
+
+/// The most lines an AWS error may take in the status area.
+pub const MAX_STATUS_LINES: usize = 3;
+/// Why dates are estimates: a sentence, two lines at most.
+pub const MAX_NOTE_LINES: usize = 2;
+
+pub struct Areas {
+    pub header: Rect,
+    pub filter: Rect,
+    pub body: Rect,
+    pub note: Rect,
+    pub status: Rect,
+    pub hints: Rect,
+}
+
+/// The note and the status line, wrapped for `width`, as they are drawn.
+pub struct Footer {
+    pub note: Vec<String>,
+    pub status: Vec<String>,
+    /// The status was cut; the whole of it is a key away.
+    pub status_cut: bool,
+}
+
+impl Footer {
+    pub fn new(width: u16, note: Option<&str>, status: Option<&str>) -> Self {
+        let note = note.map_or_else(Vec::new, |t| lines(t, width, MAX_NOTE_LINES, "").0);
+        let (status, status_cut) = status.map_or_else(
+            || (Vec::new(), false),
+            |t| lines(t, width, MAX_STATUS_LINES, MORE),
+        );
+        Footer {
+            note,
+            status,
+            status_cut,
+        }
+    }
+}
+
+/// Ends a cut status line: the key that shows all of it.
+pub const MORE: &str = " (m: whole message)";
+
+/// `text` wrapped under a one-column margin, at most `max` lines; a cut
+/// ends in "…" and `more`.
+fn lines(text: &str, width: u16, max: usize, more: &str) -> (Vec<String>, bool) {
+    let width = usize::from(width).saturating_sub(1).max(1);
+    let mut parts = wrap(&sanitize(text), width);
+    let cut = parts.len() > max;
+    if cut {
+        parts.truncate(max);
+        if let Some(last) = parts.last_mut() {
+            let room = width.saturating_sub(more.chars().count() + 1);
+            *last = format!("{}…{more}", truncate(last, room).trim_end_matches('…'));
+        }
+    }
+    (parts.into_iter().map(|p| format!(" {p}")).collect(), cut)
+}
+
+pub fn split(area: Rect, footer: &Footer) -> Areas {
+    let count = |lines: &[String]| u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let [header, filter, body, note, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(count(&footer.note)),
+        Constraint::Length(count(&footer.status).max(1)),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Areas {
+        header,
+        filter,
+        body,
+        note,
+        status,
+        hints,
+    }
+}
+
+/// How many secrets the table shows: the body less its column titles.
+pub fn table_rows(width: u16, height: u16, footer: &Footer) -> usize {
+    let body = split(Rect::new(0, 0, width, height), footer).body;
+    usize::from(body.height.saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_status_is_cut_with_a_mark_and_the_key_for_the_rest() {
+        let text = "AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/ro/alice \
+                    is not authorized to perform: secretsmanager:RestoreSecret on resource: \
+                    prod/db because no identity-based policy allows the \
+                    secretsmanager:RestoreSecret action";
+        let footer = Footer::new(40, None, Some(text));
+        assert!(footer.status_cut);
+        assert_eq!(footer.status.len(), MAX_STATUS_LINES);
+        let last = footer.status.last().unwrap();
+        assert!(last.ends_with("… (m: whole message)"), "{last:?}");
+        assert!(footer.status.iter().all(|l| l.chars().count() <= 40));
+        let short = Footer::new(120, None, Some(text));
+        assert!(!short.status_cut);
+        assert!(short.status.concat().contains("RestoreSecret action"));
+    }
+
+    #[test]
+    fn the_table_gets_what_the_footer_leaves() {
+        let none = Footer::new(80, None, None);
+        // Header, filter line, column titles, status and hints.
+        assert_eq!(table_rows(80, 24, &none), 19);
+        let both = Footer::new(80, Some("a note"), Some(&"word ".repeat(40)));
+        assert_eq!(table_rows(80, 24, &both), 19 - 1 - 2);
+        assert_eq!(table_rows(80, 3, &both), 0);
+    }
+}
