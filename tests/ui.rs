@@ -34,19 +34,7 @@ fn loaded_state() -> State {
 fn estimated_state(width: u16, height: u16) -> State {
     let mut state = sized(width, height);
     listed(&mut state, sample());
-    let generation = state.trail.generation;
-    update(
-        &mut state,
-        Msg::DeletionsFailed {
-            generation,
-            error: StoreError::new(
-                ErrorKind::AccessDenied,
-                Some("AccessDeniedException"),
-                "User: arn:aws:iam::111122223333:user/ro is not authorized to perform: \
-                 cloudtrail:LookupEvents",
-            ),
-        },
-    );
+    trail_denied(&mut state);
     state
 }
 

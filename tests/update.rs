@@ -664,18 +664,7 @@ fn cloudtrail_pages_follow_their_token_and_late_pages_are_dropped() {
 fn cloudtrail_denied_is_a_note_and_listing_and_restoring_go_on() {
     let mut state = started();
     listed(&mut state, sample());
-    let generation = state.trail.generation;
-    update(
-        &mut state,
-        Msg::DeletionsFailed {
-            generation,
-            error: StoreError::new(
-                ErrorKind::AccessDenied,
-                Some("AccessDeniedException"),
-                "not authorized to perform: cloudtrail:LookupEvents",
-            ),
-        },
-    );
+    trail_denied(&mut state);
     assert!(state.startup_error().is_none());
     assert_eq!(state.status, None, "not an error in the status line");
     let note = state.dates_note().unwrap();
