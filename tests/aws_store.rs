@@ -12,7 +12,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, future};
 use jiff::{SignedDuration, Timestamp};
 
-use common::{Moto, create_secret, delete_with_window, force_delete, store_config};
+use common::{ClosedPort, Moto, create_secret, delete_with_window, force_delete, store_config};
 use reprieve::store::aws::AwsStore;
 use reprieve::store::{Arn, ErrorKind, PendingSecret, SecretStore, StoreError};
 
@@ -31,10 +31,6 @@ async fn list_all(store: &AwsStore) -> (Vec<PendingSecret>, usize, usize) {
         }
         assert!(pages < 50, "paging does not end");
     }
-}
-
-fn closed_url() -> String {
-    format!("http://127.0.0.1:{}", common::free_port())
 }
 
 fn names(secrets: &[PendingSecret]) -> BTreeSet<String> {
@@ -136,7 +132,12 @@ async fn restoring_an_unknown_arn_is_not_found() {
 
 #[tokio::test]
 async fn a_closed_port_is_unreachable() {
-    let store = AwsStore::from_config(&store_config(&closed_url()).await);
+    let closed = ClosedPort::new();
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", closed.port)).is_err(),
+        "no server can take the port while the test holds it"
+    );
+    let store = AwsStore::from_config(&store_config(&closed.url()).await);
     let started = Instant::now();
     let err = store.list_page(None).await.unwrap_err();
     let took = started.elapsed();
@@ -164,11 +165,14 @@ async fn a_config_without_region_is_no_region() {
 #[allow(deprecated)] // the aliases' new home, aws-runtime, is not a dependency
 async fn no_credentials_error(endpoint: &str) -> StoreError {
     use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
-    let imds = closed_url();
+    let imds = ClosedPort::new();
     let files = ProfileFiles::builder()
         .with_contents(
             ProfileFileKind::Config,
-            format!("[default]\nec2_metadata_service_endpoint = {imds}\n"),
+            format!(
+                "[default]\nec2_metadata_service_endpoint = {}\n",
+                imds.url()
+            ),
         )
         .with_contents(ProfileFileKind::Credentials, "")
         .build();
@@ -188,7 +192,8 @@ async fn no_credentials_error(endpoint: &str) -> StoreError {
 #[tokio::test]
 async fn missing_credentials_are_no_credentials() {
     // Signing fails before any request is sent, so no server is needed.
-    let err = no_credentials_error(&closed_url()).await;
+    let closed = ClosedPort::new();
+    let err = no_credentials_error(&closed.url()).await;
     assert_eq!(err.kind, ErrorKind::NoCredentials, "{err:?}");
 }
 
@@ -209,7 +214,8 @@ impl ProvideCredentials for Expired {
 
 #[tokio::test]
 async fn an_expired_session_is_expired_credentials() {
-    let config = store_config(&closed_url())
+    let closed = ClosedPort::new();
+    let config = store_config(&closed.url())
         .await
         .into_builder()
         .credentials_provider(

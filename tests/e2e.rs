@@ -5,7 +5,7 @@
 mod common;
 mod pty;
 
-use common::{Moto, create_secret, delete_with_window, force_delete};
+use common::{ClosedPort, Moto, create_secret, delete_with_window, force_delete};
 use pty::{App, FAST, SLOW, TEST_KEYS};
 
 /// Pending rows in soonest-first order, then secrets that must not show.
@@ -125,9 +125,11 @@ fn startup_error(args: &[&str], env: &[(&str, &str)], shown: &[&str]) {
 
 #[test]
 fn unreachable_endpoint_shows_the_error_and_quits() {
-    let url = format!("http://127.0.0.1:{}", common::free_port());
+    // Bound for the whole test and never listening: refused, and nobody
+    // else's server can be there.
+    let closed = ClosedPort::new();
     startup_error(
-        &["--endpoint-url", &url, "--region", "us-east-1"],
+        &["--endpoint-url", &closed.url(), "--region", "us-east-1"],
         &TEST_KEYS,
         &[
             "The Secrets Manager endpoint could not be reached",

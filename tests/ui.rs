@@ -206,18 +206,69 @@ fn deadlines_are_coloured_by_how_close_they_are() {
 
 #[test]
 fn hostile_names_cannot_drive_the_terminal_or_break_the_layout() {
+    use unicode_width::UnicodeWidthStr;
+
+    const EVIL: &str = "evil/\u{1b}[2J\u{1b}]0;pwned\u{7}title";
+    const WIDE: &str = "team-東京/データベース/パスワード";
     let mut state = sized(100, 14);
     let mut odd = vec![
-        secret("evil/\u{1b}[2J\u{1b}]0;pwned\u{7}title", 5.0),
+        secret(EVIL, 5.0),
         secret("line\nbreak\r\ttab", 6.0),
-        secret("team-東京/データベース/パスワード", 7.0),
+        secret(WIDE, 7.0),
         secret(&"x".repeat(512), 8.0),
         secret("", 9.0),
     ];
     odd[4].description = None;
     odd[3].description = Some("\u{9b}31m".repeat(100));
     listed(&mut state, odd);
-    let screen = screen(&state);
+    let terminal = draw(&state);
+    let buffer = terminal.backend().buffer();
+    // Each screen line as the operator reads it: a wide character once,
+    // not followed by the cell it covers.
+    let lines: Vec<String> = (0..buffer.area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < buffer.area.width {
+                let symbol = buffer[(x, y)].symbol();
+                line.push_str(symbol);
+                x += u16::try_from(symbol.width().max(1)).unwrap();
+            }
+            line
+        })
+        .collect();
+    let text = lines.join("\n");
+    let header = lines.iter().position(|l| l.starts_with("  Name ")).unwrap();
+    let rows = &lines[header + 1..header + 6];
+
+    // Every control character shows as a visible stand-in, in place.
+    assert!(rows[0].starts_with("  evil/␛[2J␛]0;pwned␇title "), "{text}");
+    assert!(rows[1].starts_with("  line␊break␍␉tab "), "{text}");
+    // Wide characters whole, a long name cut with an ellipsis, and an
+    // empty name named.
+    assert!(rows[2].starts_with(&format!("  {WIDE} ")), "{text}");
+    let long = rows[3].trim_start().split(' ').next().unwrap();
+    assert!(long.ends_with('…'), "{text}");
+    let kept = long.trim_end_matches('…');
+    assert!(
+        !kept.is_empty() && kept.len() < 100 && kept.chars().all(|c| c == 'x'),
+        "{text}"
+    );
+    assert!(rows[4].starts_with("  (no name) "), "{text}");
+
+    // The layout holds: every line fills the width exactly, and every row's
+    // purge window starts in the Purge column.
+    for line in &lines {
+        assert_eq!(line.width(), 100, "{line:?}");
+    }
+    let column = |line: &str, what: &str| line.find(what).map(|i| line[..i].width());
+    let purge = column(&lines[header], "Purge").unwrap();
+    for row in rows {
+        assert_eq!(column(row, "2026-11-06 … 11-29"), Some(purge), "{text}");
+    }
+
+    // And nothing that could reach the terminal as a control sequence.
+    let screen = terminal.backend().to_string();
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{9b}') && !screen.contains('\u{7}'));
     for line in screen.lines() {
         assert!(!line.chars().any(|c| c.is_control()), "{line:?}");

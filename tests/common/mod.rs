@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::io::Read;
-use std::net::{TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -31,39 +31,96 @@ pub fn test_credentials() -> Credentials {
     Credentials::new("testing", "testing", None, None, "reprieve-tests")
 }
 
-/// The `moto_server` executable, installed once per target dir.
+/// What to do when moto cannot be had; ends every install failure's first line.
+const MOTO_ADVICE: &str = "Set REPRIEVE_MOTO_SERVER to an existing moto_server, or install \
+                           Python 3 with venv and pip and allow PyPI.";
+/// How much of a failed command's output follows the one-line reason.
+const OUTPUT_LINES: usize = 10;
+
+/// The `moto_server` executable, installed once per target dir. A failed
+/// install fails every moto test with the same message, tried once per
+/// test binary.
 pub fn moto_server_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
+    static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let found = BIN.get_or_init(|| {
         if let Some(path) = std::env::var_os("REPRIEVE_MOTO_SERVER") {
             let path = PathBuf::from(path);
-            assert!(
-                path.is_file(),
-                "REPRIEVE_MOTO_SERVER={} does not exist",
-                path.display()
-            );
-            return path;
+            return if path.is_file() {
+                Ok(path)
+            } else {
+                Err(format!(
+                    "REPRIEVE_MOTO_SERVER={} is not a file. Point it at an existing \
+                     moto_server, or unset it to have the tests install moto.",
+                    path.display()
+                ))
+            };
         }
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-        install_moto(&target.join("moto-venv"))
-    })
+        install_moto(&target.join("moto-venv")).map_err(|e| e.to_string())
+    });
+    match found {
+        Ok(path) => path,
+        // One line up front that says why and what to do; output after.
+        Err(message) => panic!("{message}"),
+    }
+}
+
+/// Why moto could not be installed, and what the failed step printed.
+#[derive(Debug)]
+struct InstallError {
+    reason: String,
+    /// `(which step, how it ended; its stdout and stderr)`.
+    output: Option<(String, String)>,
+}
+
+impl InstallError {
+    fn new(reason: impl Into<String>) -> Self {
+        InstallError {
+            reason: reason.into(),
+            output: None,
+        }
+    }
+}
+
+impl std::fmt::Display for InstallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "moto could not be installed: {}. {MOTO_ADVICE}",
+            self.reason
+        )?;
+        if let Some((step, output)) = &self.output {
+            let lines: Vec<&str> = output.trim_end().lines().collect();
+            let skipped = lines.len().saturating_sub(OUTPUT_LINES);
+            write!(f, "\n--- {step}")?;
+            if skipped > 0 {
+                write!(f, ", the last {OUTPUT_LINES} of {} lines", lines.len())?;
+            }
+            write!(f, " ---")?;
+            for line in &lines[skipped..] {
+                write!(f, "\n{line}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Installs moto into `venv` unless a finished install is there. An atomic
 /// mkdir lock keeps parallel test processes from installing at once.
-fn install_moto(venv: &Path) -> PathBuf {
+fn install_moto(venv: &Path) -> Result<PathBuf, InstallError> {
     let bin = venv.join("bin").join("moto_server");
     let done = venv.join(".reprieve-installed");
     let lock = venv.with_extension("lock");
     if let Some(parent) = venv.parent() {
-        fs::create_dir_all(parent).expect("create the target dir");
+        fs::create_dir_all(parent)
+            .map_err(|e| InstallError::new(format!("cannot create {} ({e})", parent.display())))?;
     }
     let started = Instant::now();
     loop {
         if installed(&bin, &done) {
-            return bin;
+            return Ok(bin);
         }
         match fs::create_dir(&lock) {
             Ok(()) => break,
@@ -75,14 +132,22 @@ fn install_moto(venv: &Path) -> PathBuf {
                 if stale {
                     let _ = fs::remove_dir(&lock);
                 }
-                assert!(
-                    started.elapsed() < INSTALL_TIMEOUT * 2,
-                    "gave up waiting for another process to install moto (lock {})",
-                    lock.display()
-                );
+                if started.elapsed() > INSTALL_TIMEOUT * 2 {
+                    return Err(InstallError::new(format!(
+                        "another test process has held the install lock {} for {:?} \
+                         (remove it if no install is running)",
+                        lock.display(),
+                        INSTALL_TIMEOUT * 2
+                    )));
+                }
                 std::thread::sleep(Duration::from_millis(500));
             }
-            Err(e) => panic!("cannot create lock {}: {e}", lock.display()),
+            Err(e) => {
+                return Err(InstallError::new(format!(
+                    "cannot create the install lock {} ({e})",
+                    lock.display()
+                )));
+            }
         }
     }
     let result = (|| {
@@ -91,26 +156,32 @@ fn install_moto(venv: &Path) -> PathBuf {
         }
         // A half-made venv from an interrupted run is started over.
         if venv.exists() {
-            fs::remove_dir_all(venv).map_err(|e| format!("remove {}: {e}", venv.display()))?;
+            fs::remove_dir_all(venv).map_err(|e| {
+                InstallError::new(format!("cannot remove the old {} ({e})", venv.display()))
+            })?;
         }
         eprintln!("installing {MOTO_SPEC} into {} ...", venv.display());
-        run(Command::new("python3").arg("-m").arg("venv").arg(venv))?;
-        run(Command::new(venv.join("bin").join("pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .arg(MOTO_SPEC))?;
+        run(
+            Command::new("python3").arg("-m").arg("venv").arg(venv),
+            "python3 -m venv failed (is python3-venv installed?)",
+        )?;
+        run(
+            Command::new(venv.join("bin").join("pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check"])
+                .arg(MOTO_SPEC),
+            &format!("pip install {MOTO_SPEC} failed (is PyPI reachable?)"),
+        )?;
         if !bin.is_file() {
-            return Err(format!("pip finished but {} is missing", bin.display()));
+            return Err(InstallError::new(format!(
+                "pip finished but {} is missing",
+                bin.display()
+            )));
         }
-        fs::write(&done, MOTO_SPEC).map_err(|e| e.to_string())
+        fs::write(&done, MOTO_SPEC)
+            .map_err(|e| InstallError::new(format!("cannot write {} ({e})", done.display())))
     })();
     let _ = fs::remove_dir(&lock);
-    if let Err(e) = result {
-        panic!(
-            "could not install {MOTO_SPEC} (needs python3 with venv and pip, and PyPI): {e}\n\
-             set REPRIEVE_MOTO_SERVER to an existing moto_server to skip the install"
-        );
-    }
-    bin
+    result.map(|()| bin)
 }
 
 /// Our marker, or a venv made by other means (.ci/run) whose moto runs.
@@ -130,23 +201,71 @@ fn installed(bin: &Path, done: &Path) -> bool {
     works && fs::write(done, MOTO_SPEC).is_ok()
 }
 
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+/// Runs one install step; `failed` is the reason given when it exits non-zero.
+fn run(cmd: &mut Command, failed: &str) -> Result<(), InstallError> {
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let out = cmd.stdin(Stdio::null()).output().map_err(|e| {
+        InstallError::new(if e.kind() == std::io::ErrorKind::NotFound {
+            format!("{program} was not found (is it installed and on PATH?)")
+        } else {
+            format!("{program} could not be started ({e})")
+        })
+    })?;
     if out.status.success() {
         return Ok(());
     }
-    Err(format!(
-        "{cmd:?} failed ({}):\n{}{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    ))
+    Err(InstallError {
+        reason: failed.to_owned(),
+        output: Some((
+            format!(
+                "output of {} ({})",
+                Path::new(&program)
+                    .file_name()
+                    .unwrap_or_default()
+                    .display(),
+                out.status
+            ),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )),
+    })
 }
 
-/// A port nobody listens on right now.
-pub fn free_port() -> u16 {
+/// A port nobody listens on right now, for moto to bind. Someone else may
+/// take it before moto does; `Moto::start` retries on another. Not for
+/// tests that need a refused connection: see `ClosedPort`.
+fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
     listener.local_addr().expect("local addr").port()
+}
+
+/// A loopback port that refuses every connection for as long as this lives:
+/// the socket is bound, so no other process can take the port, but never
+/// listens, so connecting to it is refused at once.
+pub struct ClosedPort {
+    _socket: tokio::net::TcpSocket,
+    pub port: u16,
+}
+
+impl ClosedPort {
+    pub fn new() -> ClosedPort {
+        let socket = tokio::net::TcpSocket::new_v4().expect("create a TCP socket");
+        socket
+            .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .expect("bind a loopback port");
+        let port = socket.local_addr().expect("local addr").port();
+        ClosedPort {
+            _socket: socket,
+            port,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
 }
 
 /// One moto server on loopback, killed on drop.
