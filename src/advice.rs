@@ -1,6 +1,6 @@
 //! What a failure means and what the operator can do about it.
 
-use crate::app::Context;
+use crate::app::Source;
 use crate::store::{ErrorKind, StoreError};
 
 pub fn headline(kind: ErrorKind) -> &'static str {
@@ -20,8 +20,8 @@ pub fn headline(kind: ErrorKind) -> &'static str {
 }
 
 /// The next step, naming the profile and endpoint in use.
-pub fn fix(error: &StoreError, context: &Context) -> String {
-    let profile = context.profile.as_deref().unwrap_or("default");
+pub fn fix(error: &StoreError, source: &Source) -> String {
+    let profile = source.profile.as_deref().unwrap_or("default");
     match error.kind {
         ErrorKind::NoRegion => "Start reprieve again with --region REGION, or set AWS_REGION, \
              or add `region = ...` to the profile in ~/.aws/config."
@@ -38,7 +38,7 @@ pub fn fix(error: &StoreError, context: &Context) -> String {
             "Run `aws sso login --profile {profile}` (or refresh the credentials \
              of profile {profile}), then press R."
         ),
-        ErrorKind::InvalidCredentials => match &context.endpoint_url {
+        ErrorKind::InvalidCredentials => match &source.endpoint_url {
             Some(url) => format!("Check the credentials accepted by {url}, then press R."),
             None => format!(
                 "Check the access key of profile {profile} (or AWS_ACCESS_KEY_ID), or \
@@ -49,7 +49,7 @@ pub fn fix(error: &StoreError, context: &Context) -> String {
              and secretsmanager:RestoreSecret to restore (see the README's IAM policy). \
              Or pick another role with --profile NAME."
             .to_owned(),
-        ErrorKind::Unreachable => match &context.endpoint_url {
+        ErrorKind::Unreachable => match &source.endpoint_url {
             Some(url) => format!("Check that {url} is up and reachable, then press R."),
             None => "Check the network connection and --region, then press R.".to_owned(),
         },
@@ -62,11 +62,11 @@ pub fn fix(error: &StoreError, context: &Context) -> String {
 mod tests {
     use super::*;
 
-    fn ctx(profile: Option<&str>, endpoint: Option<&str>) -> Context {
-        Context {
+    fn ctx(profile: Option<&str>, endpoint: Option<&str>) -> Source {
+        Source {
             profile: profile.map(str::to_owned),
             endpoint_url: endpoint.map(str::to_owned),
-            ..Context::default()
+            ..Source::default()
         }
     }
 

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tokio::signal::unix::{SignalKind, signal};
 
-use reprieve::app::{Context, State};
+use reprieve::app::{Source, State};
 use reprieve::cli::Cli;
 use reprieve::runtime;
 use reprieve::store::SecretStore;
@@ -52,13 +52,13 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let now = Timestamp::now();
-    let (store, context): (Arc<dyn SecretStore>, Context) = if cli.demo {
+    let (store, source): (Arc<dyn SecretStore>, Source) = if cli.demo {
         let store = DemoStore::seeded(now, DEMO_LATENCY)?;
-        let context = Context {
-            source: format!("demo · {} · sample data, no AWS calls", store.region()),
-            ..Context::default()
+        let source = Source {
+            label: format!("demo · {} · sample data, no AWS calls", store.region()),
+            ..Source::default()
         };
-        (Arc::new(store), context)
+        (Arc::new(store), source)
     } else {
         aws_store(&cli).await
     };
@@ -67,7 +67,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     } else {
         TimeZone::system()
     };
-    let mut state = State::new(context, tz, now);
+    let mut state = State::new(source, tz, now);
 
     let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
     let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
@@ -95,7 +95,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     result.context("terminal I/O failed")
 }
 
-async fn aws_store(cli: &Cli) -> (Arc<dyn SecretStore>, Context) {
+async fn aws_store(cli: &Cli) -> (Arc<dyn SecretStore>, Source) {
     let profile = cli
         .profile
         .clone()
@@ -114,27 +114,27 @@ async fn aws_store(cli: &Cli) -> (Arc<dyn SecretStore>, Context) {
         .await
         .map(|r| r.to_string());
 
-    let mut source = region
+    let mut label = region
         .clone()
         .unwrap_or_else(|| "region not set".to_owned());
-    source.push_str(&format!(
+    label.push_str(&format!(
         " · profile {}",
         profile.as_deref().unwrap_or("default")
     ));
     if let Some(url) = &cli.endpoint_url {
-        source.push_str(&format!(" · {url}"));
+        label.push_str(&format!(" · {url}"));
     }
     let store = AwsStore::new(AwsOptions {
         profile: profile.clone(),
         region,
         endpoint_url: cli.endpoint_url.clone(),
     });
-    let context = Context {
-        source,
+    let source = Source {
+        label,
         profile,
         endpoint_url: cli.endpoint_url.clone(),
     };
-    (Arc::new(store), context)
+    (Arc::new(store), source)
 }
 
 fn init_logging(cli: &Cli) -> anyhow::Result<()> {

@@ -68,7 +68,7 @@ where
         let wake = Instant::now() + until_next_tick(state, Timestamp::now());
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => keys::map(&state.mode, &event),
+                Some(Ok(event)) => keys::map(state.mode(), &event),
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
             },
@@ -116,7 +116,7 @@ pub fn perform(
             spawn(
                 tx,
                 async move {
-                    let result = store.restore(target.arn.clone()).await.map(drop);
+                    let result = store.restore(target.arn.clone()).await;
                     match &result {
                         Ok(()) => tracing::info!(arn = %target.arn, "restored"),
                         Err(e) => tracing::warn!(arn = %target.arn, error = %e, "restore failed"),
@@ -202,7 +202,7 @@ pub fn until_next_tick(state: &State, now: Timestamp) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{Context, update};
+    use crate::app::{Source, update};
     use crate::store::{Arn, Page, PendingSecret};
     use jiff::SignedDuration;
 
@@ -214,7 +214,7 @@ mod tests {
     /// (emulator-style future dates, so each is exact).
     fn listed(rows: u16, mins: &[i64]) -> State {
         let now = ts("2026-11-29T12:00:00Z");
-        let mut state = State::new(Context::default(), jiff::tz::TimeZone::UTC, now);
+        let mut state = State::new(Source::default(), jiff::tz::TimeZone::UTC, now);
         update(
             &mut state,
             Msg::Resize {
@@ -246,7 +246,7 @@ mod tests {
             },
         );
         // No CloudTrail here: the lookup fails, which ends the spinner.
-        let generation = state.trail.generation;
+        let generation = state.trail().generation;
         let error = StoreError::new(ErrorKind::Other, None, "none");
         update(&mut state, Msg::DeletionsFailed { generation, error });
         state
@@ -273,7 +273,7 @@ mod tests {
         let mut mins = vec![2 * 1440 + 30; 30];
         mins[29] = 3 * 1440 + 1;
         let state = listed(12, &mins);
-        let shown = state.list.on_screen().count();
+        let shown = state.list().on_screen().count();
         assert!(shown < 30, "{shown} rows on screen");
         assert_eq!(
             until_next_tick(&state, now),

@@ -104,9 +104,7 @@ async fn restore_clears_the_deletion_and_the_listing_drops_it() {
     let (pending, _, _) = list_all(&store).await;
     let target = pending.iter().find(|s| s.name == "gone/b").unwrap();
 
-    let restored = store.restore(target.arn.clone()).await.unwrap();
-    assert_eq!(restored.arn, target.arn);
-    assert_eq!(restored.name, "gone/b");
+    store.restore(target.arn.clone()).await.unwrap();
 
     let described = sdk
         .describe_secret()

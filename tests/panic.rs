@@ -17,7 +17,7 @@ use ratatui::backend::TestBackend;
 use reprieve::app::State;
 use reprieve::app::list::RestoreState;
 use reprieve::runtime::{self, panics};
-use reprieve::store::{Arn, EventPage, EventQuery, Page, Restored, SecretStore, StoreFuture};
+use reprieve::store::{Arn, EventPage, EventQuery, Page, SecretStore, StoreFuture};
 use tokio::sync::mpsc::unbounded_channel;
 
 /// Lists one secret; restoring it hits a bug.
@@ -28,7 +28,7 @@ impl SecretStore for Buggy {
         let page = fixtures::page(vec![fixtures::secret("prod/db", 30.0)], 1, None);
         Box::pin(async move { Ok(page) })
     }
-    fn restore(&self, _: Arn) -> StoreFuture<'_, Restored> {
+    fn restore(&self, _: Arn) -> StoreFuture<'_, ()> {
         Box::pin(async { panic!("index out of bounds in the restore path") })
     }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
@@ -58,17 +58,13 @@ async fn a_panicking_restore_fails_its_row_instead_of_spinning_forever() {
         tx.send(press('q')).unwrap();
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 20)).unwrap();
-    let mut state = State::new(
-        fixtures::context(),
-        jiff::tz::TimeZone::UTC,
-        fixtures::now(),
-    );
+    let mut state = State::new(fixtures::source(), jiff::tz::TimeZone::UTC, fixtures::now());
     runtime::run(&mut terminal, &mut state, Arc::new(Buggy), events)
         .await
         .unwrap();
     driver.await.unwrap();
 
-    let row = state.list.selected().unwrap();
+    let row = state.list().selected().unwrap();
     assert!(
         matches!(&row.restore, RestoreState::Failed(e) if e.message.contains("index out of bounds")),
         "{:?}",

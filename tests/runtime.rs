@@ -25,7 +25,7 @@ use ratatui::style::Modifier;
 use reprieve::app::State;
 use reprieve::runtime;
 use reprieve::store::demo::DemoStore;
-use reprieve::store::{Arn, EventPage, EventQuery, Page, Restored, SecretStore, StoreFuture};
+use reprieve::store::{Arn, EventPage, EventQuery, Page, SecretStore, StoreFuture};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 use unicode_width::UnicodeWidthStr;
@@ -61,7 +61,7 @@ fn press(tx: &UnboundedSender<Event>, c: char) {
 
 fn new_state() -> State {
     State::new(
-        fixtures::context(),
+        fixtures::source(),
         jiff::tz::TimeZone::UTC,
         jiff::Timestamp::now(),
     )
@@ -238,7 +238,7 @@ impl SecretStore for Recording {
             Ok(page)
         })
     }
-    fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored> {
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, ()> {
         self.log.lock().unwrap().restored.push(arn.clone());
         self.inner.restore(arn)
     }
@@ -310,8 +310,8 @@ async fn demo_listing_dating_restore_and_quit_through_the_real_loop() {
     };
     let name = drive(&screen, &mut state, store.clone(), events, script).await;
 
-    assert!(state.load.completed);
-    assert_eq!(state.load.scanned, 604, "every demo page was read");
+    assert!(state.load().completed);
+    assert_eq!(state.load().scanned, 604, "every demo page was read");
     let (pending, scanned) = store.log(|l| {
         l.pages
             .iter()
@@ -328,7 +328,7 @@ async fn demo_listing_dating_restore_and_quit_through_the_real_loop() {
         restored[0]
     );
     assert!(
-        state.list.get(&restored[0]).is_none(),
+        state.list().get(&restored[0]).is_none(),
         "the row left the list"
     );
     let (rows, _) = screen.rows();
@@ -353,7 +353,7 @@ impl SecretStore for Stalled {
         self.calls.fetch_add(1, Ordering::SeqCst);
         Box::pin(std::future::pending())
     }
-    fn restore(&self, _: Arn) -> StoreFuture<'_, Restored> {
+    fn restore(&self, _: Arn) -> StoreFuture<'_, ()> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         Box::pin(std::future::pending())
     }
@@ -394,6 +394,6 @@ async fn keys_work_and_quit_is_immediate_while_the_network_hangs() {
     // The loop returned at the instant `q` arrived: it waited for no timer,
     // let alone for the listing, which never answers.
     assert_eq!(Instant::now(), quit_at, "quitting waited for something");
-    assert!(!state.load.completed);
+    assert!(!state.load().completed);
     assert_eq!(store.calls.load(Ordering::SeqCst), 1);
 }

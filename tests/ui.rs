@@ -11,7 +11,7 @@ use reprieve::app::{Action, Msg, State, update};
 use reprieve::store::{ErrorKind, StoreError};
 
 fn draw(state: &State) -> Terminal<TestBackend> {
-    let (width, height) = state.size;
+    let (width, height) = state.size();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|frame| reprieve::ui::render(frame, state))
@@ -115,7 +115,13 @@ fn filter_that_matches_nothing() {
 #[test]
 fn confirmation() {
     let mut state = loaded_state();
-    state.size = (110, 22);
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 110,
+            height: 22,
+        },
+    );
     act(&mut state, Action::Down);
     act(&mut state, Action::Restore);
     insta::assert_snapshot!(screen(&state));
@@ -125,7 +131,7 @@ fn confirmation() {
 fn restoring_and_failed_rows() {
     let mut state = loaded_state();
     act(&mut state, Action::Restore);
-    let first = match &state.mode {
+    let first = match state.mode() {
         reprieve::app::Mode::Confirm(t) => t.clone(),
         _ => unreachable!(),
     };
@@ -363,7 +369,7 @@ fn a_long_error_is_cut_with_a_mark_and_m_shows_all_of_it() {
     let mut state = sized(80, 24);
     dated(&mut state, sample());
     act(&mut state, Action::Restore);
-    let target = match &state.mode {
+    let target = match state.mode() {
         reprieve::app::Mode::Confirm(t) => t.clone(),
         _ => unreachable!(),
     };

@@ -119,9 +119,9 @@ pub enum Mode {
 
 /// Where the secrets come from, for the header and for advice on errors.
 #[derive(Debug, Clone, Default)]
-pub struct Context {
+pub struct Source {
     /// e.g. "us-east-1 · profile prod", or "demo".
-    pub source: String,
+    pub label: String,
     /// The profile a fix should name (`aws sso login --profile X`).
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
@@ -152,30 +152,69 @@ pub struct Status {
 }
 
 pub struct State {
-    pub context: Context,
-    pub tz: TimeZone,
-    pub now: Timestamp,
-    pub mode: Mode,
-    pub list: SecretList,
-    pub filter: Input,
-    pub load: Load,
+    source: Source,
+    tz: TimeZone,
+    now: Timestamp,
+    mode: Mode,
+    list: SecretList,
+    filter: Input,
+    load: Load,
     /// CloudTrail's `DeleteSecret` events: exact purge dates and who deleted.
-    pub trail: Trail,
-    pub status: Option<Status>,
+    trail: Trail,
+    status: Option<Status>,
     /// Secrets restored this session, with the `DeletedDate` they had, so a
     /// lagging listing cannot put them back.
-    pub restored: HashMap<Arn, Timestamp>,
-    pub size: (u16, u16),
+    restored: HashMap<Arn, Timestamp>,
+    size: (u16, u16),
     /// Restore calls sent and not yet answered.
-    pub in_flight: usize,
+    in_flight: usize,
     /// The status line reports a failed listing, which a good one clears.
     status_is_listing_failure: bool,
 }
 
+/// Read access for drawing and tests; only `update` changes the state.
 impl State {
-    pub fn new(context: Context, tz: TimeZone, now: Timestamp) -> Self {
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+    pub fn list(&self) -> &SecretList {
+        &self.list
+    }
+    pub fn filter(&self) -> &Input {
+        &self.filter
+    }
+    pub fn load(&self) -> &Load {
+        &self.load
+    }
+    pub fn trail(&self) -> &Trail {
+        &self.trail
+    }
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+    /// The terminal's size in cells.
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+    /// Restore calls sent and not yet answered.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+}
+
+impl State {
+    pub fn new(source: Source, tz: TimeZone, now: Timestamp) -> Self {
         State {
-            context,
+            source,
             tz,
             now,
             mode: Mode::List,

@@ -17,7 +17,7 @@ use tokio::sync::Mutex;
 
 use super::cloudtrail::{self, parse_event};
 use super::{
-    Arn, ErrorKind, EventPage, EventQuery, Page, PendingSecret, Restored, SecretStore, StoreError,
+    Arn, ErrorKind, EventPage, EventQuery, Page, PendingSecret, SecretStore, StoreError,
     StoreFuture,
 };
 
@@ -134,18 +134,15 @@ impl AwsStore {
         })
     }
 
-    async fn restore_one(&self, arn: Arn) -> Result<Restored, StoreError> {
+    async fn restore_one(&self, arn: Arn) -> Result<(), StoreError> {
         let client = self.client().await?.secrets;
-        let out = client
+        client
             .restore_secret()
             .secret_id(arn.as_str())
             .send()
             .await
             .map_err(classify)?;
-        Ok(Restored {
-            arn: out.arn.map(Arn::new).unwrap_or(arn),
-            name: out.name.unwrap_or_default(),
-        })
+        Ok(())
     }
 
     async fn lookup(&self, query: EventQuery) -> Result<EventPage, StoreError> {
@@ -187,7 +184,7 @@ impl SecretStore for AwsStore {
         Box::pin(async move { self.settle(self.fetch_page(token).await).await })
     }
 
-    fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored> {
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, ()> {
         Box::pin(async move { self.settle(self.restore_one(arn).await).await })
     }
 

@@ -12,7 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
 use super::{
-    Arn, DeletionEvent, ErrorKind, EventPage, EventQuery, Page, PendingSecret, Principal, Restored,
+    Arn, DeletionEvent, ErrorKind, EventPage, EventQuery, Page, PendingSecret, Principal,
     SecretStore, StoreError, StoreFuture,
 };
 
@@ -282,7 +282,7 @@ impl DemoStore {
         })
     }
 
-    fn restore_now(&self, arn: &Arn) -> Result<Restored, StoreError> {
+    fn restore_now(&self, arn: &Arn) -> Result<(), StoreError> {
         let mut secrets = self.lock();
         let Some(secret) = secrets.iter_mut().find(|s| &s.arn == arn) else {
             return Err(StoreError::new(
@@ -305,10 +305,7 @@ impl DemoStore {
             ));
         }
         secret.deleted_date = None;
-        Ok(Restored {
-            arn: secret.arn.clone(),
-            name: secret.name.clone(),
-        })
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<DemoSecret>> {
@@ -325,7 +322,7 @@ impl SecretStore for DemoStore {
         })
     }
 
-    fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored> {
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, ()> {
         Box::pin(async move {
             tokio::time::sleep(self.latency * 2).await;
             self.restore_now(&arn)
@@ -584,8 +581,7 @@ mod tests {
             .iter()
             .find(|s| s.name == "prod/orders/postgres-primary")
             .unwrap();
-        let restored = store.restore_now(&target.arn).unwrap();
-        assert_eq!(restored.name, target.name);
+        store.restore_now(&target.arn).unwrap();
         let (after, ..) = list_all(&store);
         assert_eq!(after.len(), pending.len() - 1);
         assert!(after.iter().all(|s| s.arn != target.arn));

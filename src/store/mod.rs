@@ -111,12 +111,6 @@ pub struct Page {
     pub next_token: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Restored {
-    pub arn: Arn,
-    pub name: String,
-}
-
 /// What kind of failure, so the UI can say what to do about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -171,7 +165,7 @@ pub trait SecretStore: Send + Sync {
     fn list_page(&self, token: Option<String>) -> StoreFuture<'_, Page>;
 
     /// `RestoreSecret` on one ARN.
-    fn restore(&self, arn: Arn) -> StoreFuture<'_, Restored>;
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, ()>;
 
     /// One page of CloudTrail `LookupEvents` for `DeleteSecret` in the
     /// listed region. The caller paces these calls (2 per second per region).

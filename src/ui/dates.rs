@@ -18,7 +18,11 @@ pub fn date(tz: &TimeZone, t: Timestamp) -> String {
 
 /// The zone's abbreviation (CET, PST…) at the current instant.
 pub fn zone(state: &State) -> String {
-    state.tz.to_offset_info(state.now).abbreviation().to_owned()
+    state
+        .tz()
+        .to_offset_info(state.now())
+        .abbreviation()
+        .to_owned()
 }
 
 /// An exact date, or a window as its first day and last day.
@@ -42,11 +46,11 @@ pub fn purge_cell(tz: &TimeZone, purge: Purge) -> String {
 pub fn purge_long(state: &State, purge: Purge) -> String {
     let zone = zone(state);
     match purge {
-        Purge::Exact(t) | Purge::Scheduled(t) => format!("{} {zone}", date(&state.tz, t)),
+        Purge::Exact(t) | Purge::Scheduled(t) => format!("{} {zone}", date(state.tz(), t)),
         Purge::Window { earliest, latest } => format!(
             "between {} and {} {zone}",
-            date(&state.tz, earliest),
-            date(&state.tz, latest)
+            date(state.tz(), earliest),
+            date(state.tz(), latest)
         ),
     }
 }

@@ -26,7 +26,7 @@ fn layout(area: Rect, state: &State) -> (Areas, Footer) {
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 fn spinner(state: &State) -> char {
-    let frame = state.now.as_millisecond().rem_euclid(1000) / 100;
+    let frame = state.now().as_millisecond().rem_euclid(1000) / 100;
     SPINNER[frame as usize % SPINNER.len()]
 }
 
@@ -59,7 +59,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         )
     };
     frame.render_widget(lines(&footer.note, Style::new().dim()), note);
-    if let Some(s) = &state.status {
+    if let Some(s) = state.status() {
         let style = match s.tone {
             Tone::Info => Style::new(),
             Tone::Success => Style::new().fg(Color::Green),
@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame, state: &State) {
     }
     render_hints(frame, hints, state);
 
-    match &state.mode {
+    match state.mode() {
         Mode::Confirm(target) => overlay::confirm(frame, state, target),
         Mode::Help => overlay::help(frame),
         Mode::Message => overlay::message(frame, state),
@@ -95,7 +95,7 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     let title = Line::from(vec![
         Span::styled(title, Style::new().bold().reversed()),
         Span::raw(" "),
-        Span::raw(cell(&state.context.source, room)),
+        Span::raw(cell(&state.source().label, room)),
     ]);
     frame.render_widget(Paragraph::new(title), left);
     frame.render_widget(Paragraph::new(counts), right);
@@ -106,11 +106,11 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
 fn header_counts(state: &State, short: bool) -> Line<'static> {
     let busy = Style::new().fg(Color::Cyan);
     let mut counts = Vec::new();
-    if state.load.loading {
+    if state.load().loading {
         let text = if short { "Listing" } else { "Loading…" };
         counts.push(Span::styled(format!("{} {text} · ", spinner(state)), busy));
     }
-    if let Phase::Reading { pages } = state.trail.phase {
+    if let Phase::Reading { pages } = state.trail().phase {
         let page = pages + 1;
         let text = if short {
             format!("CloudTrail p{page}")
@@ -120,13 +120,13 @@ fn header_counts(state: &State, short: bool) -> Line<'static> {
         counts.push(Span::styled(format!("{} {text} · ", spinner(state)), busy));
     }
     if state.startup_error().is_none() {
-        let pending = thousands(state.list.len());
-        let shown = if state.list.query().is_empty() {
+        let pending = thousands(state.list().len());
+        let shown = if state.list().query().is_empty() {
             pending
         } else {
-            format!("{} of {pending}", thousands(state.list.visible_len()))
+            format!("{} of {pending}", thousands(state.list().visible_len()))
         };
-        let scanned = thousands(state.load.scanned);
+        let scanned = thousands(state.load().scanned);
         counts.push(Span::raw(if short {
             format!("{shown} pending · {scanned} scanned ")
         } else {
@@ -138,19 +138,20 @@ fn header_counts(state: &State, short: bool) -> Line<'static> {
 
 fn render_filter(frame: &mut Frame, area: Rect, state: &State) {
     let prompt = Span::styled(" / ", Style::new().bold());
-    match state.mode {
+    match state.mode() {
         Mode::Filter => {
             let width = usize::from(area.width.saturating_sub(4)).max(1);
-            let (shown, column) = filter_window(state.filter.value(), state.filter.cursor(), width);
+            let (shown, column) =
+                filter_window(state.filter().value(), state.filter().cursor(), width);
             let line = Line::from(vec![prompt, Span::raw(shown)]);
             frame.render_widget(Paragraph::new(line), area);
             let x = area.x + 3 + u16::try_from(column).unwrap_or(u16::MAX);
             frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
         }
-        _ if !state.list.query().is_empty() => {
+        _ if !state.list().query().is_empty() => {
             let line = Line::from(vec![
                 prompt,
-                Span::raw(cell(state.filter.value(), usize::from(area.width) / 2)),
+                Span::raw(cell(state.filter().value(), usize::from(area.width) / 2)),
                 Span::styled("   Esc clears", Style::new().dim()),
             ]);
             frame.render_widget(Paragraph::new(line), area);
@@ -178,7 +179,7 @@ fn filter_window(value: &str, cursor: usize, width: usize) -> (String, usize) {
 }
 
 fn render_hints(frame: &mut Frame, area: Rect, state: &State) {
-    let hints = match (&state.mode, state.startup_error()) {
+    let hints = match (state.mode(), state.startup_error()) {
         (Mode::List, Some(_)) => hints::startup_error_hints(),
         (mode, _) => hints::hint_line(Scope::of(mode)),
     };

@@ -71,12 +71,12 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
     let text_width = usize::from(width.saturating_sub(4));
     // CloudTrail may have dated the row since the key was pressed.
     let dates = state
-        .list
+        .list()
         .get(&target.arn)
         .map_or(&target.dates, |row| &row.dates);
     let purge = dates.purge;
-    let until = purge.earliest().duration_since(state.now);
-    let left = if purge.earliest() <= state.now {
+    let until = purge.earliest().duration_since(state.now());
+    let left = if purge.earliest() <= state.now() {
         // AWS purges late, with no guaranteed time.
         "may be purged at any moment".to_owned()
     } else if purge.is_window() {
@@ -95,7 +95,7 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
                 .unwrap_or_else(|| "(unknown: no CloudTrail event)".to_owned());
             format!(
                 "{} {} by {who}",
-                dates::date(&state.tz, at),
+                dates::date(state.tz(), at),
                 dates::zone(state)
             )
         }
@@ -259,14 +259,14 @@ pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &Store
     ];
     lines.extend(wrapped_field(
         "Listing",
-        &state.context.source,
+        &state.source().label,
         text_width,
         2,
     ));
     // Long SDK errors are cut so the fix always fits.
     lines.extend(wrapped_field("Error", &error.to_string(), text_width, 5));
     lines.push(Line::default());
-    let fix = advice::fix(error, &state.context);
+    let fix = advice::fix(error, state.source());
     lines.extend(wrapped_field("Fix", &fix, text_width, 4));
     lines.push(Line::default());
     lines.push(hints::startup_error_hints());
@@ -282,7 +282,7 @@ pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &Store
 
 /// The status line in full, wrapped to the screen: what a cut line hides.
 pub fn message(frame: &mut Frame, state: &State) {
-    let Some(status) = &state.status else {
+    let Some(status) = state.status() else {
         return;
     };
     let area = frame.area();

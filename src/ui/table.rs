@@ -94,19 +94,19 @@ fn layout(total: u16, longest_name: usize, longest_by: usize) -> Vec<(Column, u1
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    if state.list.visible_len() == 0 {
+    if state.list().visible_len() == 0 {
         render_empty(frame, area, state);
         return;
     }
     let height = area.height.saturating_sub(1);
-    let offset = state.list.offset();
-    let window: Vec<&Row> = state.list.window(offset, usize::from(height)).collect();
+    let offset = state.list().offset();
+    let window: Vec<&Row> = state.list().window(offset, usize::from(height)).collect();
     let longest_by = window
         .iter()
         .map(|r| display_width(&dates::deleted_by(&r.dates)))
         .max()
         .unwrap_or(0);
-    let columns = layout(area.width, state.list.name_width(), longest_by);
+    let columns = layout(area.width, state.list().name_width(), longest_by);
     let widths: Vec<Constraint> = columns
         .iter()
         .map(|&(_, w)| Constraint::Length(w))
@@ -135,13 +135,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .column_spacing(1)
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     let mut table_state =
-        TableState::default().with_selected(state.list.cursor().map(|c| c - offset));
+        TableState::default().with_selected(state.list().cursor().map(|c| c - offset));
     frame.render_stateful_widget(table, area, &mut table_state);
 }
 
 fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> TableRow<'a> {
     let purge = row.dates.purge;
-    let style = match urgency(purge, state.now) {
+    let style = match urgency(purge, state.now()) {
         Urgency::Overdue | Urgency::Imminent => Style::new().fg(Color::Red),
         Urgency::Soon => Style::new().fg(Color::Yellow),
         Urgency::Later => Style::new(),
@@ -157,10 +157,10 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
             // ListSecrets leaves every field optional.
             Column::Name if row.secret.name.is_empty() => Cell::from("(no name)").dim(),
             Column::Name => Cell::from(cell(&row.secret.name, width)),
-            Column::Purge => Cell::from(dates::purge_cell(&state.tz, purge)),
-            Column::Left => Cell::from(time_left(purge, state.now)),
+            Column::Purge => Cell::from(dates::purge_cell(state.tz(), purge)),
+            Column::Left => Cell::from(time_left(purge, state.now())),
             Column::Deleted => match row.dates.deleted_at {
-                Some(at) => Cell::from(dates::date(&state.tz, at)),
+                Some(at) => Cell::from(dates::date(state.tz(), at)),
                 None => Cell::from("—").dim(),
             },
             Column::By => match &row.dates.deleted_by {
@@ -177,18 +177,18 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
 }
 
 fn render_empty(frame: &mut Frame, area: Rect, state: &State) {
-    let (text, style) = if !state.list.is_empty() {
-        let query = cell(state.filter.value(), usize::from(area.width) / 2);
+    let (text, style) = if !state.list().is_empty() {
+        let query = cell(state.filter().value(), usize::from(area.width) / 2);
         (
             format!("No pending secret matches \"{query}\" · Esc clears the filter"),
             Style::new().dim(),
         )
-    } else if state.load.loading {
+    } else if state.load().loading {
         (
             "Looking for secrets scheduled for deletion…".to_owned(),
             Style::new().dim(),
         )
-    } else if state.load.completed {
+    } else if state.load().completed {
         (
             "Nothing is scheduled for deletion".to_owned(),
             Style::new().green(),
