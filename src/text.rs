@@ -23,22 +23,24 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// Columns one character takes once shown: control characters become
+/// one-column stand-ins (see `sanitize`).
+pub fn char_width(c: char) -> usize {
+    if c.is_control() {
+        1
+    } else {
+        c.width().unwrap_or(0)
+    }
+}
+
 /// Width on screen once control characters are shown as one-column symbols.
 pub fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                1
-            } else {
-                c.width().unwrap_or(0)
-            }
-        })
-        .sum()
+    s.chars().map(char_width).sum()
 }
 
 /// Cuts `s` to at most `width` columns, ending with "…" when it had to cut.
 pub fn truncate(s: &str, width: usize) -> Cow<'_, str> {
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let total = display_width(s);
     if total <= width {
         return Cow::Borrowed(s);
     }
@@ -48,7 +50,7 @@ pub fn truncate(s: &str, width: usize) -> Cow<'_, str> {
     let mut out = String::new();
     let mut used = 0;
     for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+        let w = char_width(c);
         if used + w > width - 1 {
             break;
         }
@@ -71,7 +73,7 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     let mut line = String::new();
     let mut used = 0;
     for word in s.split(' ') {
-        let w: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
+        let w = display_width(word);
         if used > 0 && used + 1 + w > width {
             lines.push(std::mem::take(&mut line));
             used = 0;
@@ -82,7 +84,7 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
         }
         // A word longer than a line is cut into pieces.
         for c in word.chars() {
-            let cw = c.width().unwrap_or(0);
+            let cw = char_width(c);
             if used + cw > width {
                 lines.push(std::mem::take(&mut line));
                 used = 0;

@@ -15,7 +15,7 @@ use crate::app::trail::Phase;
 use crate::app::{Mode, State, Tone};
 use crate::keys::Scope;
 use crate::layout::{Areas, Footer, split};
-use crate::text::{cell, display_width, sanitize, thousands};
+use crate::text::{cell, char_width, sanitize, thousands};
 
 /// The screen's areas for this state, and the footer text as drawn.
 fn layout(area: Rect, state: &State) -> (Areas, Footer) {
@@ -167,7 +167,7 @@ fn filter_window(value: &str, cursor: usize, width: usize) -> (String, usize) {
     // One stand-in per control character: char positions are unchanged.
     let chars: Vec<char> = sanitize(value).chars().collect();
     let cursor = cursor.min(chars.len());
-    let w = |c: &char| display_width(c.encode_utf8(&mut [0; 4]));
+    let w = |c: &char| char_width(*c);
     let mut column: usize = chars[..cursor].iter().map(w).sum();
     let mut start = 0;
     while column >= width && start < cursor {
