@@ -1,0 +1,517 @@
+//! reprieve at 100,000 pending secrets: `cargo bench`.
+//!
+//! - P-keys: a keystroke, a move, a page and a restore result, each one
+//!   `update` plus one frame into a 160x50 `TestBackend`.
+//! - P-mem: peak RSS of a process holding 100,000 dated rows (a child
+//!   process, so nothing else is counted).
+//! - P-list: the real AWS store lists 100,000 pending secrets through the SDK
+//!   from a local `ListSecrets` stand-in (another process), against a bare
+//!   boto3 paginator on the same stand-in.
+//!
+//! Wall-clock figures depend on the machine: they are printed, never asserted.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jiff::{SignedDuration, Timestamp};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use reprieve::app::{Action, Msg, Source, State, update};
+use reprieve::store::{Arn, DeletionEvent, EventPage, Page, PendingSecret, Principal};
+use tui_input::InputRequest;
+
+const ROWS: usize = 100_000;
+const PAGE: usize = 100;
+const NOW: &str = "2026-11-29T12:00:00Z";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("--mem-child") => return mem_child(),
+        Some("--serve") => return serve(),
+        _ => {}
+    }
+    println!("reprieve scale benchmark: {ROWS} pending secrets\n");
+    keys();
+    mem();
+    list();
+}
+
+fn now() -> Timestamp {
+    NOW.parse().expect("a timestamp")
+}
+
+fn name(i: usize) -> String {
+    const TEAMS: [&str; 8] = [
+        "orders", "payments", "identity", "search", "ledger", "mail", "edge", "ml",
+    ];
+    let env = ["prod", "staging", "dev"][i % 3];
+    format!(
+        "{env}/{}/service-{i:06}-credentials",
+        TEAMS[i % TEAMS.len()]
+    )
+}
+
+fn arn(i: usize) -> Arn {
+    Arn::new(format!(
+        "arn:aws:secretsmanager:us-east-1:111122223333:secret:{}-AbCdEf",
+        name(i)
+    ))
+}
+
+/// Deleted between minutes and 29 days ago, as AWS lists it.
+fn deleted(i: usize) -> Timestamp {
+    let mins = (i * 7919 % (29 * 24 * 60)) as i64 + 5;
+    now() - SignedDuration::from_mins(mins)
+}
+
+fn window_days(i: usize) -> i64 {
+    [7, 10, 14, 30][i % 4]
+}
+
+fn secret(i: usize) -> PendingSecret {
+    PendingSecret {
+        arn: arn(i),
+        name: name(i),
+        description: Some(format!("Credentials of service {i} for the nightly jobs")),
+        deleted_date: deleted(i),
+    }
+}
+
+fn listing_page(p: usize) -> Page {
+    Page {
+        pending: (p * PAGE..(p + 1) * PAGE).map(secret).collect(),
+        scanned: PAGE,
+        next_token: (p + 1 < ROWS / PAGE).then(|| (p + 1).to_string()),
+    }
+}
+
+fn event(i: usize) -> DeletionEvent {
+    let who = ["alice@example.com", "bob", "gha-run-8812", "root"][i % 4];
+    DeletionEvent {
+        event_time: deleted(i),
+        arn: Some(arn(i)),
+        name: Some(name(i)),
+        deletion_date: Some(deleted(i) + SignedDuration::from_hours(window_days(i) * 24)),
+        recovery_window_days: Some(window_days(i)),
+        forced: false,
+        principal: Principal {
+            kind: Some("AssumedRole".into()),
+            arn: Some(format!("arn:aws:sts::111122223333:assumed-role/ops/{who}")),
+            short: Some(who.into()),
+        },
+        source_ip: Some("203.0.113.7".into()),
+        user_agent: Some("aws-cli/2.15.0".into()),
+    }
+}
+
+type Screen = Terminal<TestBackend>;
+
+fn draw(terminal: &mut Screen, state: &State) {
+    terminal
+        .draw(|frame| reprieve::ui::render(frame, state))
+        .expect("a frame");
+}
+
+/// A state holding every row, listed and dated by CloudTrail.
+fn loaded() -> (State, Screen) {
+    let mut state = State::new(Source::default(), jiff::tz::TimeZone::UTC, now());
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 160,
+            height: 50,
+        },
+    );
+    state.start();
+    for p in 0..ROWS / PAGE {
+        let page = listing_page(p);
+        update(
+            &mut state,
+            Msg::PageLoaded {
+                generation: 1,
+                page,
+            },
+        );
+    }
+    let generation = state.trail().generation;
+    for chunk in 0..ROWS / 50 {
+        let events = (chunk * 50..(chunk + 1) * 50).map(event).collect();
+        let next_token = (chunk + 1 < ROWS / 50).then(|| chunk.to_string());
+        let page = EventPage {
+            events,
+            unreadable: 0,
+            next_token,
+        };
+        update(&mut state, Msg::DeletionsLoaded { generation, page });
+    }
+    assert_eq!(state.list().len(), ROWS);
+    let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("a test terminal");
+    draw(&mut terminal, &state);
+    (state, terminal)
+}
+
+struct Samples(Vec<Duration>);
+
+impl Samples {
+    fn time(&mut self, state: &mut State, terminal: &mut Screen, msg: Msg) {
+        let started = Instant::now();
+        update(state, msg);
+        draw(terminal, state);
+        self.0.push(started.elapsed());
+    }
+
+    fn report(mut self, what: &str) {
+        self.0.sort();
+        let at = |q: f64| self.0[((self.0.len() - 1) as f64 * q).round() as usize];
+        let (median, p99) = (at(0.5), at(0.99));
+        let ok = median <= Duration::from_millis(2) && p99 <= Duration::from_millis(8);
+        println!(
+            "  {what:<28} median {:>7.3} ms   p99 {:>7.3} ms   ({} samples)   limit 2 / 8 ms   {}",
+            median.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3,
+            self.0.len(),
+            if ok { "ok" } else { "OVER" }
+        );
+    }
+}
+
+fn keys() {
+    println!("P-keys: one update and one 160x50 frame, {ROWS} rows loaded");
+    let started = Instant::now();
+    let (mut state, mut terminal) = loaded();
+    println!(
+        "  (loading {ROWS} rows and their CloudTrail events took {:.2?})",
+        started.elapsed()
+    );
+
+    let mut typing = Samples(Vec::new());
+    for round in 0..20 {
+        update(&mut state, Msg::Action(Action::OpenFilter));
+        for c in ["service-0", "prod/", "ledger"][round % 3].chars() {
+            let msg = Msg::FilterEdit(InputRequest::InsertChar(c));
+            typing.time(&mut state, &mut terminal, msg);
+        }
+        for _ in 0..3 {
+            let msg = Msg::FilterEdit(InputRequest::DeletePrevChar);
+            typing.time(&mut state, &mut terminal, msg);
+        }
+        typing.time(&mut state, &mut terminal, Msg::Action(Action::ClearFilter));
+    }
+    typing.report("filter keystroke");
+
+    let mut moving = Samples(Vec::new());
+    for i in 0..300 {
+        let action = match i % 10 {
+            0 => Action::PageDown,
+            5 => Action::Bottom,
+            9 => Action::Top,
+            _ => Action::Down,
+        };
+        moving.time(&mut state, &mut terminal, Msg::Action(action));
+    }
+    moving.report("moving the selection");
+
+    // A refresh: the same rows again, page by page.
+    let mut pages = Samples(Vec::new());
+    update(&mut state, Msg::Action(Action::Refresh));
+    let generation = state.load().generation;
+    for p in 0..300 {
+        let page = listing_page(p * 3);
+        let page = Page {
+            next_token: Some("more".into()),
+            ..page
+        };
+        pages.time(
+            &mut state,
+            &mut terminal,
+            Msg::PageLoaded { generation, page },
+        );
+    }
+    pages.report("a page arriving");
+
+    let mut restores = Samples(Vec::new());
+    for i in 0..300 {
+        let row = state.list().get(&arn(i * 311)).expect("a listed row");
+        let target = reprieve::app::Target {
+            arn: row.secret.arn.clone(),
+            name: row.secret.name.clone(),
+            deleted_date: row.secret.deleted_date,
+            dates: row.dates.clone(),
+        };
+        let msg = Msg::RestoreFinished {
+            target,
+            result: Ok(()),
+        };
+        restores.time(&mut state, &mut terminal, msg);
+    }
+    restores.report("a restore result");
+    println!();
+}
+
+/// (peak RSS, RSS) of this process in KiB.
+fn rss() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+fn mem_child() {
+    let (_, before) = rss();
+    let (state, _terminal) = loaded();
+    let (peak, after) = rss();
+    println!("{peak} {before} {after} {}", state.list().len());
+}
+
+fn mem() {
+    println!("P-mem: peak RSS of a process holding {ROWS} listed and dated rows");
+    let exe = std::env::current_exe().expect("own path");
+    let out = Command::new(exe)
+        .arg("--mem-child")
+        .output()
+        .expect("run the child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let nums: Vec<u64> = text
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let [peak, before, after, rows] = nums[..] else {
+        println!("  could not measure: {text}");
+        return;
+    };
+    let mib = peak as f64 / 1024.0;
+    println!(
+        "  peak RSS {mib:.1} MiB   limit 60 MiB   {}",
+        if mib <= 60.0 { "ok" } else { "OVER" }
+    );
+    println!(
+        "  held by the rows: {:.1} MiB, {} bytes a row (RSS before {:.1} MiB, after {:.1} MiB)",
+        (after - before) as f64 / 1024.0,
+        (after - before) * 1024 / rows.max(1),
+        before as f64 / 1024.0,
+        after as f64 / 1024.0
+    );
+    println!();
+}
+
+/// This process's CPU time (user + system), from /proc.
+fn cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses.
+    let rest = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    // utime and stime are fields 14 and 15; 12 and 13 of what follows ")".
+    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// The `ListSecrets` stand-in: every page rendered before the first call,
+/// so its own cost is a lookup. Prints its port, then serves until killed.
+fn serve() {
+    let when = |t: Timestamp| t.as_millisecond() as f64 / 1000.0;
+    let pages: Vec<String> = (0..ROWS / PAGE)
+        .map(|p| {
+            let entries: Vec<String> = (p * PAGE..(p + 1) * PAGE)
+                .map(|i| {
+                    format!(
+                        r#"{{"ARN":"{}","Name":"{}","Description":"Credentials of service {i} for the nightly jobs","DeletedDate":{},"CreatedDate":1700000000.0,"LastChangedDate":{}}}"#,
+                        arn(i),
+                        name(i),
+                        when(deleted(i)),
+                        when(deleted(i))
+                    )
+                })
+                .collect();
+            let next = if p + 1 < ROWS / PAGE {
+                format!(r#","NextToken":"{}""#, p + 1)
+            } else {
+                String::new()
+            };
+            format!(r#"{{"SecretList":[{}]{next}}}"#, entries.join(","))
+        })
+        .collect();
+    let pages = std::sync::Arc::new(pages);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    println!("{}", listener.local_addr().expect("addr").port());
+    std::io::stdout().flush().ok();
+    for stream in listener.incoming().flatten() {
+        let pages = std::sync::Arc::clone(&pages);
+        std::thread::spawn(move || answer(stream, &pages));
+    }
+}
+
+/// Answers requests on one keep-alive connection.
+fn answer(stream: TcpStream, pages: &[String]) {
+    // One write per answer and no Nagle delay: otherwise every answer
+    // waits for a delayed ACK and the clients are not what is measured.
+    stream.set_nodelay(true).ok();
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut writer = stream;
+    loop {
+        let mut length = 0;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let lower = line.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let body = String::from_utf8_lossy(&body);
+        let page = body
+            .split("\"NextToken\"")
+            .nth(1)
+            .and_then(|t| t.split('"').nth(1))
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or(0);
+        let reply = &pages[page.min(pages.len() - 1)];
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\n\r\n",
+            reply.len()
+        );
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(reply.as_bytes()).is_err()
+        {
+            return;
+        }
+    }
+}
+
+const BOTO3: &str = r#"
+import sys, time, boto3
+c = boto3.client("secretsmanager", endpoint_url=sys.argv[1], region_name="us-east-1",
+                 aws_access_key_id="bench", aws_secret_access_key="bench")
+t = time.perf_counter()
+n = 0
+for page in c.get_paginator("list_secrets").paginate(
+        IncludePlannedDeletion=True, PaginationConfig={"PageSize": 100}):
+    n += sum(1 for s in page["SecretList"] if "DeletedDate" in s)
+print(n, time.perf_counter() - t)
+"#;
+
+fn list() {
+    println!(
+        "P-list: listing {ROWS} pending secrets from a local stand-in ({} pages)",
+        ROWS / PAGE
+    );
+    let exe = std::env::current_exe().expect("own path");
+    let mut server = Command::new(exe)
+        .arg("--serve")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the stand-in");
+    let mut port = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut port)
+        .expect("the stand-in's port");
+    let url = format!("http://127.0.0.1:{}", port.trim());
+
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let (count, wall, cpu_used) = rt.block_on(reprieve_listing(&url));
+    println!(
+        "  reprieve (AwsStore through the SDK, and update): {count} pending in {:.2} s, CPU {:.2} s   limit 3 s CPU   {}",
+        wall.as_secs_f64(),
+        cpu_used.as_secs_f64(),
+        if cpu_used <= Duration::from_secs(3) {
+            "ok"
+        } else {
+            "OVER"
+        }
+    );
+    match boto3(&url) {
+        Some((n, secs)) => println!(
+            "  boto3 paginator, same stand-in: {n} pending in {secs:.2} s   reprieve {}",
+            if wall.as_secs_f64() <= secs {
+                "is as fast or faster: ok"
+            } else {
+                "is SLOWER"
+            }
+        ),
+        None => println!(
+            "  boto3 paginator: skipped, no Python with boto3 (run `cargo test` once to install moto, which brings boto3, under target/moto-venv)"
+        ),
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+async fn reprieve_listing(url: &str) -> (usize, Duration, Duration) {
+    use reprieve::store::SecretStore;
+    let options = reprieve::store::aws::AwsOptions {
+        profile: None,
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(url.into()),
+    };
+    let config = reprieve::store::aws::load_config(&options)
+        .await
+        .into_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new("bench", "bench", None, None, "bench"),
+            ),
+        )
+        .build();
+    let store = reprieve::store::aws::AwsStore::from_config(&config);
+    let mut state = State::new(Source::default(), jiff::tz::TimeZone::UTC, now());
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 160,
+            height: 50,
+        },
+    );
+    state.start();
+    let (started, cpu_before) = (Instant::now(), cpu());
+    let mut token = None;
+    loop {
+        let page = store.list_page(token).await.expect("a page");
+        token = page.next_token.clone();
+        update(
+            &mut state,
+            Msg::PageLoaded {
+                generation: 1,
+                page,
+            },
+        );
+        if token.is_none() {
+            break;
+        }
+    }
+    (state.list().len(), started.elapsed(), cpu() - cpu_before)
+}
+
+fn boto3(url: &str) -> Option<(usize, f64)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var_os("REPRIEVE_BENCH_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target/moto-venv/bin/python"));
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(BOTO3)
+        .arg(url)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
