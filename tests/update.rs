@@ -316,7 +316,7 @@ fn a_failed_restore_keeps_the_row_and_says_why() {
     );
     finish(&mut state, &target, Err(denied.clone()));
     let row = state.list().get(&target.arn).unwrap();
-    assert_eq!(row.restore, RestoreState::Failed(denied));
+    assert_eq!(row.restore, RestoreState::Failed(Box::new(denied)));
     let status = state.status().cloned().unwrap();
     assert_eq!(status.tone, Tone::Error);
     assert!(

@@ -2,8 +2,17 @@
 //!
 //! Rows are kept sorted soonest purge first. The selection is remembered by
 //! ARN, so it survives new pages, refreshes and filter changes.
+//!
+//! At 100,000 rows every change costs what it touches: a page is merged
+//! into the order (no re-sort), a longer query searches only what the
+//! shorter one matched, and the name column's width is kept as a count of
+//! names per width. Rows live in a slab and are referred to by id, so
+//! neither the order nor the index moves when rows come and go.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
+
+use jiff::Timestamp;
 
 use crate::purge::Dates;
 use crate::store::{Arn, PendingSecret, StoreError};
@@ -13,7 +22,7 @@ use crate::text::display_width;
 pub enum RestoreState {
     Idle,
     Restoring,
-    Failed(StoreError),
+    Failed(Box<StoreError>),
 }
 
 #[derive(Debug, Clone)]
@@ -21,40 +30,36 @@ pub struct Row {
     pub secret: PendingSecret,
     pub dates: Dates,
     pub restore: RestoreState,
-    /// Lowercased name, for the case-insensitive filter.
-    name_lower: String,
     /// The load generation that last listed this row.
-    seen: u64,
+    seen: u32,
 }
 
-impl Row {
-    fn new(secret: PendingSecret, dates: Dates, seen: u64) -> Self {
-        Row {
-            dates,
-            name_lower: secret.name.to_lowercase(),
-            secret,
-            restore: RestoreState::Idle,
-            seen,
-        }
-    }
+/// Soonest possible purge first; name and ARN keep ties stable.
+type Key<'a> = (Timestamp, &'a str, &'a str);
 
-    /// Soonest possible purge first; name and ARN keep ties stable.
-    fn order(&self) -> (jiff::Timestamp, &str, &Arn) {
+impl Row {
+    fn key(&self) -> Key<'_> {
         (
             self.dates.purge.earliest(),
             &self.secret.name,
-            &self.secret.arn,
+            self.secret.arn.as_str(),
         )
     }
 }
+
+type Id = u32;
+
+/// Names are at most 512 characters; wider ones count as this wide.
+const MAX_WIDTH: usize = 1024;
 
 /// Where the selection is, and how it got there.
 #[derive(Debug, Default)]
 struct Selection {
     /// The selected secret; it is followed through new pages and filters.
     arn: Option<Arn>,
-    /// Row index of the selection when last seen; where to land if it leaves.
-    anchor: usize,
+    /// The selection's place in the order when last seen: where to land if
+    /// it leaves.
+    anchor: Option<(Timestamp, String, String)>,
     /// Position of the selection within the visible rows.
     cursor: usize,
     /// First visible position drawn on screen.
@@ -66,49 +71,96 @@ struct Selection {
 
 #[derive(Debug, Default)]
 pub struct SecretList {
-    rows: Vec<Row>,
-    by_arn: HashMap<Arn, usize>,
-    /// Indexes into `rows` that match the filter, in row order.
-    visible: Vec<usize>,
+    /// Rows by id; `None` is a free slot.
+    slab: Vec<Option<Row>>,
+    free: Vec<Id>,
+    by_arn: HashMap<Arn, Id>,
+    /// Every row, in order.
+    order: Vec<Id>,
+    /// The rows that match the filter, in order.
+    visible: Vec<Id>,
+    /// Lowercased names, one after another, for a fast case-insensitive
+    /// scan; `spans` says where each id's name is.
+    names: String,
+    spans: Vec<(u32, u32)>,
+    /// Bytes of `names` no row uses any more.
+    garbage: usize,
+    /// How many visible names take each width: the longest is the name
+    /// column's width, kept without walking the rows.
+    widths: Vec<u32>,
+    /// Rows whose purge is only known as a window.
+    estimated: usize,
     query: String,
     selection: Selection,
     viewport: usize,
-    /// Columns taken by the longest visible name, for sizing the name column.
-    name_width: usize,
 }
 
 impl SecretList {
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.order.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.order.is_empty()
     }
 
     pub fn visible_len(&self) -> usize {
         self.visible.len()
     }
 
+    /// Columns taken by the longest visible name.
     pub fn name_width(&self) -> usize {
-        self.name_width
+        self.widths.iter().rposition(|&n| n > 0).unwrap_or(0)
+    }
+
+    /// Rows whose purge is only known as a 7–30-day window.
+    pub fn estimated(&self) -> usize {
+        self.estimated
     }
 
     pub fn query(&self) -> &str {
         &self.query
     }
 
-    pub fn get(&self, arn: &Arn) -> Option<&Row> {
-        self.by_arn.get(arn).map(|&i| &self.rows[i])
+    fn row(&self, id: Id) -> &Row {
+        match &self.slab[id as usize] {
+            Some(row) => row,
+            // Ids in the order and the index always name live rows.
+            None => unreachable!("row {id} is listed but free"),
+        }
     }
 
-    pub fn get_mut(&mut self, arn: &Arn) -> Option<&mut Row> {
-        self.by_arn.get(arn).map(|&i| &mut self.rows[i])
+    fn row_mut(&mut self, id: Id) -> &mut Row {
+        match &mut self.slab[id as usize] {
+            Some(row) => row,
+            None => unreachable!("row {id} is listed but free"),
+        }
+    }
+
+    pub fn get(&self, arn: &Arn) -> Option<&Row> {
+        self.by_arn.get(arn).map(|&id| self.row(id))
+    }
+
+    /// The ARN as the list holds it, so other structures can share it.
+    pub fn shared_arn(&self, arn: &Arn) -> Option<&Arn> {
+        self.by_arn.get_key_value(arn).map(|(k, _)| k)
+    }
+
+    /// Marks a row restoring, restored-failed or idle; the order is not
+    /// affected.
+    pub fn set_restore(&mut self, arn: &Arn, restore: RestoreState) -> bool {
+        match self.by_arn.get(arn) {
+            Some(&id) => {
+                self.row_mut(id).restore = restore;
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn selected(&self) -> Option<&Row> {
-        let i = *self.visible.get(self.selection.cursor)?;
-        Some(&self.rows[i])
+        let &id = self.visible.get(self.selection.cursor)?;
+        Some(self.row(id))
     }
 
     /// Position of the selection among the visible rows.
@@ -122,11 +174,9 @@ impl SecretList {
 
     /// The visible rows from `offset`, at most `n` of them.
     pub fn window(&self, offset: usize, n: usize) -> impl Iterator<Item = &Row> {
-        self.visible
-            .iter()
-            .skip(offset)
-            .take(n)
-            .map(|&i| &self.rows[i])
+        let start = offset.min(self.visible.len());
+        let end = start.saturating_add(n).min(self.visible.len());
+        self.visible[start..end].iter().map(|&id| self.row(id))
     }
 
     /// The rows drawn on screen now.
@@ -140,75 +190,145 @@ impl SecretList {
 
     /// Every row, in order, filtered or not.
     pub fn rows(&self) -> impl Iterator<Item = &Row> {
-        self.rows.iter()
+        self.order.iter().map(|&id| self.row(id))
     }
 
     /// Adds or updates listed secrets, keeping any restore in progress.
     pub fn upsert(&mut self, secrets: Vec<(PendingSecret, Dates)>, generation: u64) {
+        let seen = u32::try_from(generation).unwrap_or(u32::MAX);
+        let mut placed = Vec::with_capacity(secrets.len());
         for (secret, dates) in secrets {
-            match self.by_arn.get(&secret.arn) {
-                Some(&i) => {
-                    let row = &mut self.rows[i];
+            match self.by_arn.get(&secret.arn).copied() {
+                Some(id) => {
+                    let row = self.row(id);
+                    let moves = row.dates.purge.earliest() != dates.purge.earliest()
+                        || row.secret.name != secret.name;
+                    if moves {
+                        self.unplace(id);
+                    }
+                    if self.row(id).secret.name != secret.name {
+                        self.set_name(id, &secret.name);
+                    }
+                    self.count_estimate(id, -1);
+                    let row = self.row_mut(id);
                     row.dates = dates;
-                    row.name_lower = secret.name.to_lowercase();
                     row.secret = secret;
-                    row.seen = generation;
+                    row.seen = seen;
+                    self.count_estimate(id, 1);
+                    if moves {
+                        placed.push(id);
+                    }
                 }
-                None => {
-                    self.by_arn.insert(secret.arn.clone(), self.rows.len());
-                    self.rows.push(Row::new(secret, dates, generation));
-                }
+                None => placed.push(self.insert(secret, dates, seen)),
             }
         }
-        self.resort();
+        self.place(placed);
     }
 
-    /// New dates for rows already listed (CloudTrail answered); re-sorts
-    /// only when something changed.
+    /// New dates for rows already listed (CloudTrail answered); rows move
+    /// only when their place changes.
     pub fn set_dates(&mut self, changes: Vec<(Arn, Dates)>) {
-        let mut changed = false;
+        let mut placed = Vec::new();
         for (arn, dates) in changes {
-            if let Some(&i) = self.by_arn.get(&arn)
-                && self.rows[i].dates != dates
-            {
-                self.rows[i].dates = dates;
-                changed = true;
+            let Some(&id) = self.by_arn.get(&arn) else {
+                continue;
+            };
+            if self.row(id).dates == dates {
+                continue;
             }
+            let moves = self.row(id).dates.purge.earliest() != dates.purge.earliest();
+            if moves {
+                self.unplace(id);
+                placed.push(id);
+            }
+            self.count_estimate(id, -1);
+            self.row_mut(id).dates = dates;
+            self.count_estimate(id, 1);
         }
-        if changed {
-            self.resort();
-        }
-    }
-
-    fn resort(&mut self) {
-        self.rows.sort_by(|a, b| a.order().cmp(&b.order()));
-        self.reindex();
+        self.place(placed);
     }
 
     /// After a complete listing: drops rows it did not list. A row being
     /// restored stays until its own result arrives.
     pub fn retain_seen(&mut self, generation: u64) {
-        let before = self.rows.len();
-        self.rows
-            .retain(|r| r.seen >= generation || r.restore == RestoreState::Restoring);
-        if self.rows.len() != before {
-            self.reindex();
+        let seen = u32::try_from(generation).unwrap_or(u32::MAX);
+        let gone: Vec<Id> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let row = self.row(id);
+                row.seen < seen && row.restore != RestoreState::Restoring
+            })
+            .collect();
+        if gone.is_empty() {
+            return;
         }
+        for &id in &gone {
+            self.forget(id);
+        }
+        let slab = &self.slab;
+        let live = |id: &Id| slab[*id as usize].is_some();
+        self.order.retain(live);
+        self.visible.retain(live);
+        self.recount_widths();
+        self.reconcile();
     }
 
     pub fn remove(&mut self, arn: &Arn) -> Option<Row> {
-        let i = self.by_arn.get(arn).copied()?;
-        let row = self.rows.remove(i);
-        self.reindex();
-        Some(row)
+        let id = self.by_arn.get(arn).copied()?;
+        self.unplace(id);
+        let row = self.forget(id);
+        self.reconcile();
+        row
     }
 
     pub fn set_query(&mut self, query: &str) {
         let query = query.to_lowercase();
-        if query != self.query {
-            self.query = query;
-            self.reconcile();
+        if query == self.query {
+            return;
         }
+        // What matches a longer query matched the shorter one.
+        let narrower = query.contains(self.query.as_str());
+        self.query = query;
+        self.visible = if self.query.is_empty() {
+            self.order.clone()
+        } else if narrower {
+            let mut visible = std::mem::take(&mut self.visible);
+            visible.retain(|&id| self.name_matches(id));
+            visible
+        } else {
+            // A scan by id reads the names in memory order; the order is
+            // then kept by filtering it.
+            let hits = self.matching();
+            self.order
+                .iter()
+                .copied()
+                .filter(|&id| hits[id as usize])
+                .collect()
+        };
+        self.recount_widths();
+        self.reconcile();
+    }
+
+    fn recount_widths(&mut self) {
+        self.widths.iter_mut().for_each(|n| *n = 0);
+        for i in 0..self.visible.len() {
+            let id = self.visible[i];
+            self.count_width(id, 1);
+        }
+    }
+
+    /// Which ids' names contain the query.
+    fn matching(&self) -> Vec<bool> {
+        let query = self.query.as_str();
+        self.spans
+            .iter()
+            .map(|&(start, len)| {
+                let name = &self.names[start as usize..(start + len) as usize];
+                name.contains(query)
+            })
+            .collect()
     }
 
     pub fn set_viewport(&mut self, rows: usize) {
@@ -247,54 +367,186 @@ impl SecretList {
 
     fn select_at(&mut self, pos: usize) {
         self.selection.cursor = pos;
-        let i = self.visible[pos];
-        self.selection.anchor = i;
-        self.selection.arn = Some(self.rows[i].secret.arn.clone());
+        let row = self.row(self.visible[pos]);
+        let (at, name, arn) = row.key();
+        let anchor = (at, name.to_owned(), arn.to_owned());
+        let selected = row.secret.arn.clone();
+        self.selection.anchor = Some(anchor);
+        self.selection.arn = Some(selected);
         self.scroll();
     }
 
-    fn reindex(&mut self) {
-        self.by_arn.clear();
-        for (i, row) in self.rows.iter().enumerate() {
-            self.by_arn.insert(row.secret.arn.clone(), i);
+    fn insert(&mut self, secret: PendingSecret, dates: Dates, seen: u32) -> Id {
+        let row = Row {
+            secret,
+            dates,
+            restore: RestoreState::Idle,
+            seen,
+        };
+        let arn = row.secret.arn.clone();
+        let name = row.secret.name.clone();
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.slab[id as usize] = Some(row);
+                id
+            }
+            None => {
+                self.slab.push(Some(row));
+                self.spans.push((0, 0));
+                Id::try_from(self.slab.len() - 1).unwrap_or(Id::MAX)
+            }
+        };
+        self.by_arn.insert(arn, id);
+        self.set_name(id, &name);
+        self.count_estimate(id, 1);
+        id
+    }
+
+    /// Takes a row out of the slab and the index; the caller fixes the order.
+    fn forget(&mut self, id: Id) -> Option<Row> {
+        self.count_estimate(id, -1);
+        let row = self.slab[id as usize].take()?;
+        self.by_arn.remove(&row.secret.arn);
+        self.garbage += self.spans[id as usize].1 as usize;
+        self.spans[id as usize] = (0, 0);
+        self.free.push(id);
+        Some(row)
+    }
+
+    fn set_name(&mut self, id: Id, name: &str) {
+        let lower = name.to_lowercase();
+        self.garbage += self.spans[id as usize].1 as usize;
+        let start = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        let len = u32::try_from(lower.len()).unwrap_or(u32::MAX);
+        self.names.push_str(&lower);
+        self.spans[id as usize] = (start, len);
+        if self.garbage > self.names.len() / 2 {
+            self.compact_names();
         }
+    }
+
+    /// Drops the bytes of names no row uses.
+    fn compact_names(&mut self) {
+        let mut names = String::with_capacity(self.names.len() - self.garbage);
+        for span in &mut self.spans {
+            let (start, len) = *span;
+            let text = &self.names[start as usize..(start + len) as usize];
+            *span = (u32::try_from(names.len()).unwrap_or(u32::MAX), len);
+            names.push_str(text);
+        }
+        self.names = names;
+        self.garbage = 0;
+    }
+
+    fn name_matches(&self, id: Id) -> bool {
+        let (start, len) = self.spans[id as usize];
+        self.names[start as usize..(start + len) as usize].contains(self.query.as_str())
+    }
+
+    fn count_width(&mut self, id: Id, delta: i32) {
+        let width = display_width(&self.row(id).secret.name).min(MAX_WIDTH);
+        if self.widths.len() <= width {
+            self.widths.resize(width + 1, 0);
+        }
+        let n = &mut self.widths[width];
+        *n = n.saturating_add_signed(delta);
+    }
+
+    fn count_estimate(&mut self, id: Id, delta: isize) {
+        if let Some(row) = &self.slab[id as usize]
+            && row.dates.purge.is_window()
+        {
+            self.estimated = self.estimated.saturating_add_signed(delta);
+        }
+    }
+
+    fn compare(&self, a: Id, b: Id) -> Ordering {
+        self.row(a).key().cmp(&self.row(b).key())
+    }
+
+    /// Where `id` stands in `ids`, which is in order and holds it.
+    fn position(&self, ids: &[Id], id: Id) -> Option<usize> {
+        let key = self.row(id).key();
+        let at = ids.partition_point(|&other| self.row(other).key() < key);
+        (ids.get(at) == Some(&id)).then_some(at)
+    }
+
+    /// Takes a row out of the order (and the visible rows) before its key
+    /// changes.
+    fn unplace(&mut self, id: Id) {
+        if let Some(at) = self.position(&self.order, id) {
+            self.order.remove(at);
+        }
+        if let Some(at) = self.position(&self.visible, id) {
+            self.visible.remove(at);
+            self.count_width(id, -1);
+        }
+    }
+
+    /// Merges rows into the order, and those that match into the visible
+    /// rows, in one pass over each.
+    fn place(&mut self, mut ids: Vec<Id>) {
+        if ids.is_empty() {
+            self.reconcile();
+            return;
+        }
+        ids.sort_by(|&a, &b| self.compare(a, b));
+        let shown: Vec<Id> = ids
+            .iter()
+            .copied()
+            .filter(|&id| self.query.is_empty() || self.name_matches(id))
+            .collect();
+        for &id in &shown {
+            self.count_width(id, 1);
+        }
+        let order = std::mem::take(&mut self.order);
+        self.order = self.merge(order, ids);
+        let visible = std::mem::take(&mut self.visible);
+        self.visible = self.merge(visible, shown);
         self.reconcile();
     }
 
-    /// Rebuilds the visible rows and puts the selection back on its secret,
-    /// or, when that secret left the view, on the next row below it.
+    fn merge(&self, old: Vec<Id>, new: Vec<Id>) -> Vec<Id> {
+        if new.is_empty() {
+            return old;
+        }
+        let mut out = Vec::with_capacity(old.len() + new.len());
+        let mut new = new.into_iter().peekable();
+        for id in old {
+            while let Some(&n) = new.peek() {
+                if self.compare(n, id) == Ordering::Less {
+                    out.push(n);
+                    new.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(id);
+        }
+        out.extend(new);
+        out
+    }
+
+    /// Puts the selection back on its secret or, when that secret left the
+    /// view, on the next row below where it was.
     fn reconcile(&mut self) {
-        let query = &self.query;
-        self.visible = self
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| query.is_empty() || r.name_lower.contains(query.as_str()))
-            .map(|(i, _)| i)
-            .collect();
-        self.name_width = self
-            .visible
-            .iter()
-            .map(|&i| display_width(&self.rows[i].secret.name))
-            .max()
-            .unwrap_or(0);
         if self.visible.is_empty() {
             self.selection.cursor = 0;
             self.selection.offset = 0;
             return;
         }
-        // A selection that is filtered out lands on the next match below it;
-        // one that is gone lands where it used to be.
-        let current = self
-            .selection
-            .arn
-            .as_ref()
-            .and_then(|arn| self.by_arn.get(arn));
-        let pos = match (current, &self.selection.arn) {
-            _ if !self.selection.moved => 0,
-            (Some(i), _) => self.visible.partition_point(|v| v < i),
-            (None, None) => 0,
-            (None, Some(_)) => self.visible.partition_point(|&v| v < self.selection.anchor),
+        let pos = if !self.selection.moved {
+            0
+        } else if let Some(&id) = self.selection.arn.as_ref().and_then(|a| self.by_arn.get(a)) {
+            let key = self.row(id).key();
+            self.visible
+                .partition_point(|&other| self.row(other).key() < key)
+        } else if let Some((at, name, arn)) = &self.selection.anchor {
+            let key: Key<'_> = (*at, name, arn);
+            self.visible
+                .partition_point(|&other| self.row(other).key() < key)
+        } else {
+            0
         };
         let pos = pos.min(self.visible.len() - 1);
         self.select_at(pos);
@@ -303,13 +555,14 @@ impl SecretList {
     /// Keeps the selection on screen, moving the window as little as possible.
     fn scroll(&mut self) {
         let height = self.viewport.max(1);
-        if self.selection.cursor < self.selection.offset {
-            self.selection.offset = self.selection.cursor;
-        } else if self.selection.cursor >= self.selection.offset + height {
-            self.selection.offset = self.selection.cursor + 1 - height;
+        let s = &mut self.selection;
+        if s.cursor < s.offset {
+            s.offset = s.cursor;
+        } else if s.cursor >= s.offset + height {
+            s.offset = s.cursor + 1 - height;
         }
         // Never leave blank space below the last row when rows could fill it.
         let max_offset = self.visible.len().saturating_sub(height);
-        self.selection.offset = self.selection.offset.min(max_offset);
+        s.offset = s.offset.min(max_offset);
     }
 }

@@ -261,10 +261,7 @@ impl State {
 
     /// Rows whose purge is only known as a 7–30-day window.
     pub fn estimated(&self) -> usize {
-        self.list
-            .rows()
-            .filter(|r| r.dates.purge.is_window())
-            .count()
+        self.list.estimated()
     }
 
     /// Why some dates are estimates, or why nobody is named: one sentence.
@@ -425,11 +422,11 @@ fn ask_restore(state: &mut State) {
 }
 
 fn confirm_restore(state: &mut State, target: Target) -> Vec<Effect> {
-    if let Some(row) = state.list.get_mut(&target.arn) {
+    if let Some(row) = state.list.get(&target.arn) {
         if row.restore == RestoreState::Restoring {
             return vec![];
         }
-        row.restore = RestoreState::Restoring;
+        state.list.set_restore(&target.arn, RestoreState::Restoring);
     }
     state.set_status(Tone::Info, format!("Restoring {}…", target.name));
     state.in_flight += 1;
@@ -531,9 +528,9 @@ fn on_restore_finished(state: &mut State, target: Target, result: Result<(), Sto
         Err(error) => {
             let text = format!("Restore of {} failed: {error}", target.name);
             state.set_status(Tone::Error, text);
-            if let Some(row) = state.list.get_mut(&target.arn) {
-                row.restore = RestoreState::Failed(error);
-            }
+            state
+                .list
+                .set_restore(&target.arn, RestoreState::Failed(Box::new(error)));
         }
     }
 }
