@@ -7,6 +7,8 @@
 //! the purge date in `DeletedDate`; a request time cannot lie in the future,
 //! so a future one is read as the scheduled purge.
 
+use std::sync::Arc;
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::store::{DeletionEvent, PendingSecret, Principal};
@@ -71,7 +73,7 @@ pub struct Dates {
     /// without an event.
     pub deleted_at: Option<Timestamp>,
     /// Who called it, from CloudTrail.
-    pub deleted_by: Option<Principal>,
+    pub deleted_by: Option<Arc<Principal>>,
     pub purge: Purge,
 }
 
@@ -79,6 +81,26 @@ impl Dates {
     /// CloudTrail told us about this deletion.
     pub fn from_cloudtrail(&self) -> bool {
         self.deleted_by.is_some()
+    }
+
+    /// The CloudTrail event these dates were read from, rebuilt, so a row
+    /// that leaves the list can be dated again if it comes back.
+    pub fn as_event(&self, secret: &PendingSecret) -> Option<DeletionEvent> {
+        let principal = self.deleted_by.clone()?;
+        Some(DeletionEvent {
+            event_time: self.deleted_at?,
+            arn: Some(secret.arn.clone()),
+            name: Some(secret.name.clone()),
+            deletion_date: match self.purge {
+                Purge::Exact(t) | Purge::Scheduled(t) => Some(t),
+                Purge::Window { .. } => None,
+            },
+            recovery_window_days: None,
+            forced: false,
+            principal,
+            source_ip: None,
+            user_agent: None,
+        })
     }
 }
 
@@ -278,11 +300,11 @@ mod tests {
             deletion_date: deletion.map(ts),
             recovery_window_days: days,
             forced: false,
-            principal: Principal {
+            principal: Arc::new(Principal {
                 kind: Some("IAMUser".into()),
                 arn: Some("arn:aws:iam::1:user/alice".into()),
                 short: Some("alice".into()),
-            },
+            }),
             source_ip: None,
             user_agent: None,
         }

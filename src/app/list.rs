@@ -83,6 +83,8 @@ pub struct SecretList {
     /// scan; `spans` says where each id's name is.
     names: String,
     spans: Vec<(u32, u32)>,
+    /// Each id's name width on screen, measured once.
+    name_widths: Vec<u16>,
     /// Bytes of `names` no row uses any more.
     garbage: usize,
     /// How many visible names take each width: the longest is the name
@@ -250,7 +252,7 @@ impl SecretList {
 
     /// After a complete listing: drops rows it did not list. A row being
     /// restored stays until its own result arrives.
-    pub fn retain_seen(&mut self, generation: u64) {
+    pub fn retain_seen(&mut self, generation: u64) -> Vec<Row> {
         let seen = u32::try_from(generation).unwrap_or(u32::MAX);
         let gone: Vec<Id> = self
             .order
@@ -262,17 +264,16 @@ impl SecretList {
             })
             .collect();
         if gone.is_empty() {
-            return;
+            return Vec::new();
         }
-        for &id in &gone {
-            self.forget(id);
-        }
+        let rows = gone.iter().filter_map(|&id| self.forget(id)).collect();
         let slab = &self.slab;
         let live = |id: &Id| slab[*id as usize].is_some();
         self.order.retain(live);
         self.visible.retain(live);
         self.recount_widths();
         self.reconcile();
+        rows
     }
 
     pub fn remove(&mut self, arn: &Arn) -> Option<Row> {
@@ -291,22 +292,20 @@ impl SecretList {
         // What matches a longer query matched the shorter one.
         let narrower = query.contains(self.query.as_str());
         self.query = query;
-        self.visible = if self.query.is_empty() {
-            self.order.clone()
+        let mut visible = std::mem::take(&mut self.visible);
+        if self.query.is_empty() {
+            visible.clear();
+            visible.extend_from_slice(&self.order);
         } else if narrower {
-            let mut visible = std::mem::take(&mut self.visible);
             visible.retain(|&id| self.name_matches(id));
-            visible
         } else {
             // A scan by id reads the names in memory order; the order is
             // then kept by filtering it.
             let hits = self.matching();
-            self.order
-                .iter()
-                .copied()
-                .filter(|&id| hits[id as usize])
-                .collect()
-        };
+            visible.clear();
+            visible.extend(self.order.iter().copied().filter(|&id| hits[id as usize]));
+        }
+        self.visible = visible;
         self.recount_widths();
         self.reconcile();
     }
@@ -393,6 +392,7 @@ impl SecretList {
             None => {
                 self.slab.push(Some(row));
                 self.spans.push((0, 0));
+                self.name_widths.push(0);
                 Id::try_from(self.slab.len() - 1).unwrap_or(Id::MAX)
             }
         };
@@ -420,6 +420,8 @@ impl SecretList {
         let len = u32::try_from(lower.len()).unwrap_or(u32::MAX);
         self.names.push_str(&lower);
         self.spans[id as usize] = (start, len);
+        let width = display_width(name).min(MAX_WIDTH);
+        self.name_widths[id as usize] = u16::try_from(width).unwrap_or(u16::MAX);
         if self.garbage > self.names.len() / 2 {
             self.compact_names();
         }
@@ -444,7 +446,7 @@ impl SecretList {
     }
 
     fn count_width(&mut self, id: Id, delta: i32) {
-        let width = display_width(&self.row(id).secret.name).min(MAX_WIDTH);
+        let width = usize::from(self.name_widths[id as usize]);
         if self.widths.len() <= width {
             self.widths.resize(width + 1, 0);
         }
@@ -491,6 +493,8 @@ impl SecretList {
             return;
         }
         ids.sort_by(|&a, &b| self.compare(a, b));
+        // A secret twice in one batch is placed once.
+        ids.dedup();
         let shown: Vec<Id> = ids
             .iter()
             .copied()
@@ -499,32 +503,31 @@ impl SecretList {
         for &id in &shown {
             self.count_width(id, 1);
         }
-        let order = std::mem::take(&mut self.order);
-        self.order = self.merge(order, ids);
-        let visible = std::mem::take(&mut self.visible);
-        self.visible = self.merge(visible, shown);
+        let mut order = std::mem::take(&mut self.order);
+        self.merge_into(&mut order, &ids);
+        self.order = order;
+        let mut visible = std::mem::take(&mut self.visible);
+        self.merge_into(&mut visible, &shown);
+        self.visible = visible;
         self.reconcile();
     }
 
-    fn merge(&self, old: Vec<Id>, new: Vec<Id>) -> Vec<Id> {
-        if new.is_empty() {
-            return old;
-        }
-        let mut out = Vec::with_capacity(old.len() + new.len());
-        let mut new = new.into_iter().peekable();
-        for id in old {
-            while let Some(&n) = new.peek() {
-                if self.compare(n, id) == Ordering::Less {
-                    out.push(n);
-                    new.next();
-                } else {
-                    break;
-                }
+    /// Merges sorted `new` into sorted `ids` in place, from the back, so the
+    /// order grows in its own buffer instead of being copied each page.
+    fn merge_into(&self, ids: &mut Vec<Id>, new: &[Id]) {
+        let (mut i, mut j) = (ids.len(), new.len());
+        ids.resize(i + j, 0);
+        let mut k = ids.len();
+        while j > 0 {
+            k -= 1;
+            if i > 0 && self.compare(ids[i - 1], new[j - 1]) == Ordering::Greater {
+                ids[k] = ids[i - 1];
+                i -= 1;
+            } else {
+                ids[k] = new[j - 1];
+                j -= 1;
             }
-            out.push(id);
         }
-        out.extend(new);
-        out
     }
 
     /// Puts the selection back on its secret or, when that secret left the

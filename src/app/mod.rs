@@ -10,10 +10,10 @@ use jiff::tz::TimeZone;
 use tui_input::{Input, InputRequest};
 
 use crate::layout::{self, Footer};
-use crate::purge::Dates;
+use crate::purge::{self, Dates};
 use crate::store::{Arn, ErrorKind, EventPage, EventQuery, Page, PendingSecret, StoreError};
 use list::{RestoreState, SecretList};
-use trail::{Phase, Touched, Trail};
+use trail::{Phase, Trail};
 
 /// What a key asks for. The keymap in `keys` maps key presses to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -438,16 +438,22 @@ fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
         return vec![];
     }
     state.load.scanned += page.scanned;
-    let (restored, trail, now) = (&state.restored, &state.trail, state.now);
-    let fresh = page
-        .pending
-        .into_iter()
-        .filter(|s| restored.get(&s.arn) != Some(&s.deleted_date))
-        .map(|s| {
-            let dates = trail.date(&s, now);
-            (s, dates)
-        })
-        .collect();
+    let now = state.now;
+    let mut fresh = Vec::with_capacity(page.pending.len());
+    for secret in page.pending {
+        if state.restored.get(&secret.arn) == Some(&secret.deleted_date) {
+            continue;
+        }
+        // A row listed again keeps what CloudTrail said of the same deletion.
+        let known = state.list.get(&secret.arn).filter(|row| {
+            row.secret.deleted_date == secret.deleted_date && row.dates.from_cloudtrail()
+        });
+        let dates = match known {
+            Some(row) => row.dates.clone(),
+            None => state.trail.date(&secret, now),
+        };
+        fresh.push((secret, dates));
+    }
     state.list.upsert(fresh, generation);
     match page.next_token {
         Some(token) => vec![Effect::LoadPage {
@@ -455,7 +461,13 @@ fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
             token: Some(token),
         }],
         None => {
-            state.list.retain_seen(generation);
+            // A dropped row's CloudTrail dates go back to the trail, in
+            // case a later listing shows it again.
+            for row in state.list.retain_seen(generation) {
+                if let Some(event) = row.dates.as_event(&row.secret) {
+                    state.trail.keep(event);
+                }
+            }
             state.load.loading = false;
             state.load.completed = true;
             state.load.error = None;
@@ -488,22 +500,38 @@ fn on_deletions(state: &mut State, generation: u64, page: EventPage) -> Vec<Effe
     if generation != state.trail.generation {
         return vec![];
     }
-    let (next, touched) = state.trail.page(page);
-    let (trail, now) = (&state.trail, state.now);
-    let changes = match touched {
-        Touched::All => state
+    let (next, events) = state.trail.page(page);
+    let now = state.now;
+    let mut changes = Vec::new();
+    let mut unnamed = false;
+    for event in events {
+        let row = event.arn.as_ref().and_then(|arn| state.list.get(arn));
+        match row {
+            Some(row) if purge::pick_event(&row.secret, now, [&event]).is_some() => {
+                let dates = purge::read(row.secret.deleted_date, now, Some(&event));
+                changes.push((row.secret.arn.clone(), dates));
+            }
+            // An earlier deletion of a listed secret will never date it.
+            Some(row) if event.event_time < row.secret.deleted_date => {}
+            _ => {
+                unnamed |= event.arn.is_none();
+                state.trail.keep(event);
+            }
+        }
+    }
+    if unnamed {
+        // An event without an ARN could be any undated row of that name.
+        let undated: Vec<PendingSecret> = state
             .list
             .rows()
-            .map(|r| (r.secret.arn.clone(), trail.date(&r.secret, now)))
-            .collect(),
-        Touched::Arns(arns) => arns
-            .into_iter()
-            .filter_map(|arn| {
-                let row = state.list.get(&arn)?;
-                Some((arn, trail.date(&row.secret, now)))
-            })
-            .collect(),
-    };
+            .filter(|r| !r.dates.from_cloudtrail())
+            .map(|r| r.secret.clone())
+            .collect();
+        for secret in undated {
+            let dates = state.trail.date(&secret, now);
+            changes.push((secret.arn, dates));
+        }
+    }
     state.list.set_dates(changes);
     match next {
         Some(query) => vec![Effect::LookupDeletions { generation, query }],

@@ -1,7 +1,9 @@
 //! What CloudTrail has told us about deletions, and the lookup in progress.
 //!
-//! Events are kept for the whole session: a refresh re-reads only the
-//! recent past, and pages of a listing are dated as they arrive.
+//! An event that dates a listed row lives on in that row's dates. Events
+//! kept here are those no listed row has used yet: for secrets a later page
+//! or refresh will list, deletions newer than the listing, and events that
+//! name no ARN. So memory follows what is still unknown, not the history.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -9,7 +11,9 @@ use std::sync::Arc;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::purge::{self, Dates, MAX_WINDOW_DAYS};
-use crate::store::{Arn, DeletionEvent, EventPage, EventQuery, PendingSecret, StoreError};
+use crate::store::{
+    Arn, DeletionEvent, EventPage, EventQuery, PendingSecret, Principal, StoreError,
+};
 
 /// CloudTrail keeps 90 days of event history.
 const HISTORY: SignedDuration = SignedDuration::from_hours(90 * 24);
@@ -34,15 +38,16 @@ pub struct Trail {
     pub phase: Phase,
     /// The span the running lookup reads: its start, and when it was asked.
     running: Option<(Timestamp, Timestamp)>,
-    /// Every event from `.0` to `.1` is known.
+    /// Every event from `.0` to `.1` has been read.
     covered: Option<(Timestamp, Timestamp)>,
     /// A listing finished while a lookup ran: look again when it ends.
     again: bool,
-    by_arn: HashMap<Arn, Vec<Arc<DeletionEvent>>>,
+    /// Events not used yet, by ARN.
+    by_arn: HashMap<Arn, Vec<DeletionEvent>>,
     /// Events that name no ARN, by name.
-    by_name: HashMap<String, Vec<Arc<DeletionEvent>>>,
-    /// Lookups overlap; an event is kept once.
-    seen: HashSet<(Timestamp, Option<Arn>, Option<String>)>,
+    by_name: HashMap<String, Vec<DeletionEvent>>,
+    /// One copy of each principal, shared by every row it deleted.
+    principals: HashSet<Arc<Principal>>,
     /// Events whose JSON could not be read, for the log and the note.
     pub unreadable: usize,
 }
@@ -57,17 +62,10 @@ impl Default for Trail {
             again: false,
             by_arn: HashMap::new(),
             by_name: HashMap::new(),
-            seen: HashSet::new(),
+            principals: HashSet::new(),
             unreadable: 0,
         }
     }
-}
-
-/// What a page changed: which rows need dating again.
-pub enum Touched {
-    Arns(Vec<Arn>),
-    /// Some event named no ARN: any row could be it.
-    All,
 }
 
 impl Trail {
@@ -75,20 +73,71 @@ impl Trail {
         matches!(self.phase, Phase::Reading { .. })
     }
 
-    /// Known events that may be about `secret`.
-    pub fn candidates<'a>(
+    /// Kept events that may be about `secret`.
+    fn candidates<'a>(
         &'a self,
         secret: &'a PendingSecret,
     ) -> impl Iterator<Item = &'a DeletionEvent> {
         let by_arn = self.by_arn.get(&secret.arn).into_iter().flatten();
         let by_name = self.by_name.get(&secret.name).into_iter().flatten();
-        by_arn.chain(by_name).map(Arc::as_ref)
+        by_arn.chain(by_name)
     }
 
-    /// The dates of a listed secret, with its CloudTrail event if known.
-    pub fn date(&self, secret: &PendingSecret, now: Timestamp) -> Dates {
-        let event = purge::pick_event(secret, now, self.candidates(secret));
-        purge::read(secret.deleted_date, now, event)
+    /// The dates of a listed secret, from its kept event if there is one;
+    /// the event is then the row's and is no longer kept here.
+    pub fn date(&mut self, secret: &PendingSecret, now: Timestamp) -> Dates {
+        let Some(event) = purge::pick_event(secret, now, self.candidates(secret)).cloned() else {
+            return purge::read(secret.deleted_date, now, None);
+        };
+        let dates = purge::read(secret.deleted_date, now, Some(&event));
+        let key = event.arn.clone();
+        let name = event.name.clone();
+        let drop_from = |events: &mut Vec<DeletionEvent>| events.retain(|e| *e != event);
+        match (key, name) {
+            (Some(arn), _) => {
+                if let Some(events) = self.by_arn.get_mut(&arn) {
+                    drop_from(events);
+                    if events.is_empty() {
+                        self.by_arn.remove(&arn);
+                    }
+                }
+            }
+            (None, Some(name)) => {
+                if let Some(events) = self.by_name.get_mut(&name) {
+                    drop_from(events);
+                    if events.is_empty() {
+                        self.by_name.remove(&name);
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+        dates
+    }
+
+    /// Keeps an event no listed row could use yet.
+    pub fn keep(&mut self, event: DeletionEvent) {
+        let (arn, name) = (event.arn.clone(), event.name.clone());
+        let events = match (arn, name) {
+            (Some(arn), _) => self.by_arn.entry(arn).or_default(),
+            (None, Some(name)) => self.by_name.entry(name).or_default(),
+            (None, None) => return,
+        };
+        // Lookups overlap: the same event may come twice.
+        if !events.contains(&event) {
+            events.push(event);
+        }
+    }
+
+    /// One shared copy of a principal.
+    fn intern(&mut self, principal: Arc<Principal>) -> Arc<Principal> {
+        match self.principals.get(&principal) {
+            Some(shared) => Arc::clone(shared),
+            None => {
+                self.principals.insert(Arc::clone(&principal));
+                principal
+            }
+        }
     }
 
     /// Starts a lookup that covers every undated deletion in `undated`
@@ -125,37 +174,21 @@ impl Trail {
         })
     }
 
-    /// Takes in a page of the current lookup. Returns the next page's query,
-    /// if any, and which rows it may date.
-    pub fn page(&mut self, page: EventPage) -> (Option<EventQuery>, Touched) {
-        let mut arns = Vec::new();
-        let mut all = false;
+    /// Takes in a page of the current lookup: the next page's query, if
+    /// any, and the page's events for the caller to date rows with (or to
+    /// `keep`).
+    pub fn page(&mut self, page: EventPage) -> (Option<EventQuery>, Vec<DeletionEvent>) {
         self.unreadable += page.unreadable;
-        for event in page.events {
-            let key = (event.event_time, event.arn.clone(), event.name.clone());
-            if !self.seen.insert(key) {
-                continue;
-            }
-            let event = Arc::new(event);
-            match (&event.arn, &event.name) {
-                (Some(arn), _) => {
-                    arns.push(arn.clone());
-                    self.by_arn.entry(arn.clone()).or_default().push(event);
-                }
-                (None, Some(name)) => {
-                    all = true;
-                    self.by_name.entry(name.clone()).or_default().push(event);
-                }
-                (None, None) => {}
-            }
-        }
-        let touched = if all {
-            Touched::All
-        } else {
-            Touched::Arns(arns)
-        };
+        let events = page
+            .events
+            .into_iter()
+            .map(|mut e| {
+                e.principal = self.intern(e.principal);
+                e
+            })
+            .collect();
         let Phase::Reading { pages } = &mut self.phase else {
-            return (None, touched);
+            return (None, events);
         };
         *pages += 1;
         match (page.next_token, self.running) {
@@ -165,11 +198,11 @@ impl Trail {
                     end: None,
                     token: Some(token),
                 }),
-                touched,
+                events,
             ),
             _ => {
                 self.finish();
-                (None, touched)
+                (None, events)
             }
         }
     }

@@ -2,6 +2,8 @@
 //! string, written by many service versions: every field is optional and
 //! read leniently.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use serde_json::Value;
@@ -40,7 +42,7 @@ pub fn parse_event(json: &str) -> Option<DeletionEvent> {
         forced: request
             .get("forceDeleteWithoutRecovery")
             .is_some_and(|f| f.as_bool() == Some(true) || f.as_str() == Some("true")),
-        principal: principal(v.get("userIdentity").unwrap_or(&Value::Null)),
+        principal: Arc::new(principal(v.get("userIdentity").unwrap_or(&Value::Null))),
         source_ip: text(&v, "sourceIPAddress").map(str::to_owned),
         user_agent: text(&v, "userAgent").map(str::to_owned),
     })
@@ -165,7 +167,13 @@ mod tests {
         assert!(!e.forced);
         assert_eq!(e.principal.kind.as_deref(), Some("AssumedRole"));
         assert_eq!(e.principal.short.as_deref(), Some("alice@example.com"));
-        assert!(e.principal.arn.unwrap().ends_with("/alice@example.com"));
+        assert!(
+            e.principal
+                .arn
+                .as_ref()
+                .unwrap()
+                .ends_with("/alice@example.com")
+        );
         assert_eq!(e.source_ip.as_deref(), Some("203.0.113.7"));
         assert_eq!(e.user_agent.as_deref(), Some("aws-cli/2.15.0"));
     }
@@ -198,7 +206,7 @@ mod tests {
             let json = format!(
                 r#"{{"eventName":"DeleteSecret","eventTime":"2026-11-22T14:03:09Z","userIdentity":{identity}}}"#
             );
-            parse_event(&json).unwrap().principal.short
+            parse_event(&json).unwrap().principal.short.clone()
         };
         assert_eq!(
             short(r#"{"type":"IAMUser","userName":"bob","arn":"arn:aws:iam::1:user/ops/bob"}"#)

@@ -164,11 +164,11 @@ impl DemoStore {
                     recovery_window_days: (window != DEFAULT_WINDOW_DAYS || !dated)
                         .then_some(window),
                     forced: false,
-                    principal: Principal {
+                    principal: std::sync::Arc::new(Principal {
                         kind: Some(principal.kind.clone()),
                         arn: Some(principal.arn.clone()),
                         short: Some(principal.short.clone()),
-                    },
+                    }),
                     source_ip: Some(principal.source_ip.clone()),
                     user_agent: Some(principal.user_agent.clone()),
                 });

@@ -54,7 +54,7 @@ impl PendingSecret {
 }
 
 /// Who made an AWS call, from a CloudTrail event's `userIdentity`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Principal {
     /// `IAMUser`, `AssumedRole`, `Root`, `AWSService`, ...
     pub kind: Option<String>,
@@ -79,7 +79,8 @@ pub struct DeletionEvent {
     pub recovery_window_days: Option<i64>,
     /// `requestParameters.forceDeleteWithoutRecovery`: nothing to restore.
     pub forced: bool,
-    pub principal: Principal,
+    /// Shared: a few principals delete thousands of secrets.
+    pub principal: Arc<Principal>,
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
 }

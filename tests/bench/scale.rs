@@ -110,11 +110,11 @@ fn event(i: usize) -> DeletionEvent {
         deletion_date: Some(deleted(i) + SignedDuration::from_hours(window_days(i) * 24)),
         recovery_window_days: Some(window_days(i)),
         forced: false,
-        principal: Principal {
+        principal: std::sync::Arc::new(Principal {
             kind: Some("AssumedRole".into()),
             arn: Some(format!("arn:aws:sts::111122223333:assumed-role/ops/{who}")),
             short: Some(who.into()),
-        },
+        }),
         source_ip: Some("203.0.113.7".into()),
         user_agent: Some("aws-cli/2.15.0".into()),
     }
