@@ -512,21 +512,25 @@ impl SecretList {
         self.reconcile();
     }
 
-    /// Merges sorted `new` into sorted `ids` in place, from the back, so the
-    /// order grows in its own buffer instead of being copied each page.
+    /// Merges sorted `new` into sorted `ids` in place: a binary search per
+    /// new row, then one move of each stretch of old rows, from the back.
+    /// The cost is the new rows' searches and a memory move, not a
+    /// comparison with every listed row.
     fn merge_into(&self, ids: &mut Vec<Id>, new: &[Id]) {
-        let (mut i, mut j) = (ids.len(), new.len());
-        ids.resize(i + j, 0);
-        let mut k = ids.len();
-        while j > 0 {
-            k -= 1;
-            if i > 0 && self.compare(ids[i - 1], new[j - 1]) == Ordering::Greater {
-                ids[k] = ids[i - 1];
-                i -= 1;
-            } else {
-                ids[k] = new[j - 1];
-                j -= 1;
-            }
+        let points: Vec<usize> = new
+            .iter()
+            .map(|&n| {
+                let key = self.row(n).key();
+                ids.partition_point(|&old| self.row(old).key() < key)
+            })
+            .collect();
+        let mut end = ids.len();
+        ids.resize(end + new.len(), 0);
+        for (j, (&id, &at)) in new.iter().zip(&points).enumerate().rev() {
+            // Old rows from `at` have j + 1 new rows before them.
+            ids.copy_within(at..end, at + j + 1);
+            ids[at + j] = id;
+            end = at;
         }
     }
 
