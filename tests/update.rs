@@ -725,3 +725,35 @@ fn a_deletion_too_fresh_for_cloudtrail_stays_a_window_and_a_refresh_reads_only_t
     );
     assert_eq!(state.dates_note(), None);
 }
+
+#[test]
+fn an_event_read_before_its_secret_is_listed_dates_it_when_it_arrives() {
+    let mut state = started();
+    let early = secret("early", 20.0);
+    let late = secret("listed-later", 60.0);
+    listed(&mut state, vec![early.clone()]);
+    // CloudTrail knows both deletions; only one secret is listed so far.
+    trail_arrives(&mut state, &[early.clone(), late.clone()]);
+    assert!(state.list().get(&early.arn).unwrap().dates.from_cloudtrail());
+    act(&mut state, Action::Refresh);
+    listed(&mut state, vec![early.clone(), late.clone()]);
+    let row = state.list().get(&late.arn).unwrap();
+    assert!(row.dates.from_cloudtrail(), "{:?}", row.dates);
+    assert!(!row.dates.purge.is_window());
+}
+
+#[test]
+fn a_row_that_leaves_one_listing_and_returns_keeps_its_cloudtrail_dates() {
+    let mut state = started();
+    let all = sample();
+    dated(&mut state, all.clone());
+    // ListSecrets lags: one listing misses a secret, the next has it again.
+    act(&mut state, Action::Refresh);
+    listed(&mut state, all[1..].to_vec());
+    assert!(state.list().get(&all[0].arn).is_none());
+    act(&mut state, Action::Refresh);
+    listed(&mut state, all.clone());
+    let row = state.list().get(&all[0].arn).unwrap();
+    assert!(row.dates.from_cloudtrail(), "{:?}", row.dates);
+    assert_eq!(state.estimated(), 0);
+}
