@@ -734,7 +734,14 @@ fn an_event_read_before_its_secret_is_listed_dates_it_when_it_arrives() {
     listed(&mut state, vec![early.clone()]);
     // CloudTrail knows both deletions; only one secret is listed so far.
     trail_arrives(&mut state, &[early.clone(), late.clone()]);
-    assert!(state.list().get(&early.arn).unwrap().dates.from_cloudtrail());
+    assert!(
+        state
+            .list()
+            .get(&early.arn)
+            .unwrap()
+            .dates
+            .from_cloudtrail()
+    );
     act(&mut state, Action::Refresh);
     listed(&mut state, vec![early.clone(), late.clone()]);
     let row = state.list().get(&late.arn).unwrap();
