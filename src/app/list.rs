@@ -14,9 +14,9 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use super::names::{Names, WidthCounts};
 use crate::purge::Dates;
 use crate::store::{Arn, PendingSecret, StoreError};
-use crate::text::display_width;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RestoreState {
@@ -49,9 +49,6 @@ impl Row {
 
 type Id = u32;
 
-/// Names are at most 512 characters; wider ones count as this wide.
-const MAX_WIDTH: usize = 1024;
-
 /// Where the selection is, and how it got there.
 #[derive(Debug, Default)]
 struct Selection {
@@ -79,17 +76,10 @@ pub struct SecretList {
     order: Vec<Id>,
     /// The rows that match the filter, in order.
     visible: Vec<Id>,
-    /// Lowercased names, one after another, for a fast case-insensitive
-    /// scan; `spans` says where each id's name is.
-    names: String,
-    spans: Vec<(u32, u32)>,
-    /// Each id's name width on screen, measured once.
-    name_widths: Vec<u16>,
-    /// Bytes of `names` no row uses any more.
-    garbage: usize,
+    names: Names,
     /// How many visible names take each width: the longest is the name
     /// column's width, kept without walking the rows.
-    widths: Vec<u32>,
+    widths: WidthCounts,
     /// Rows whose purge is only known as a window.
     estimated: usize,
     query: String,
@@ -112,7 +102,7 @@ impl SecretList {
 
     /// Columns taken by the longest visible name.
     pub fn name_width(&self) -> usize {
-        self.widths.iter().rposition(|&n| n > 0).unwrap_or(0)
+        self.widths.widest()
     }
 
     /// Rows whose purge is only known as a 7–30-day window.
@@ -301,7 +291,7 @@ impl SecretList {
         } else {
             // A scan by id reads the names in memory order; the order is
             // then kept by filtering it.
-            let hits = self.matching();
+            let hits = self.names.scan(&self.query);
             visible.clear();
             visible.extend(self.order.iter().copied().filter(|&id| hits[id as usize]));
         }
@@ -311,23 +301,11 @@ impl SecretList {
     }
 
     fn recount_widths(&mut self) {
-        self.widths.iter_mut().for_each(|n| *n = 0);
+        self.widths.clear();
         for i in 0..self.visible.len() {
             let id = self.visible[i];
             self.count_width(id, 1);
         }
-    }
-
-    /// Which ids' names contain the query.
-    fn matching(&self) -> Vec<bool> {
-        let query = self.query.as_str();
-        self.spans
-            .iter()
-            .map(|&(start, len)| {
-                let name = &self.names[start as usize..(start + len) as usize];
-                name.contains(query)
-            })
-            .collect()
     }
 
     pub fn set_viewport(&mut self, rows: usize) {
@@ -391,8 +369,7 @@ impl SecretList {
             }
             None => {
                 self.slab.push(Some(row));
-                self.spans.push((0, 0));
-                self.name_widths.push(0);
+                self.names.push();
                 Id::try_from(self.slab.len() - 1).unwrap_or(Id::MAX)
             }
         };
@@ -407,51 +384,21 @@ impl SecretList {
         self.count_estimate(id, -1);
         let row = self.slab[id as usize].take()?;
         self.by_arn.remove(&row.secret.arn);
-        self.garbage += self.spans[id as usize].1 as usize;
-        self.spans[id as usize] = (0, 0);
+        self.names.clear(id);
         self.free.push(id);
         Some(row)
     }
 
     fn set_name(&mut self, id: Id, name: &str) {
-        let lower = name.to_lowercase();
-        self.garbage += self.spans[id as usize].1 as usize;
-        let start = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        let len = u32::try_from(lower.len()).unwrap_or(u32::MAX);
-        self.names.push_str(&lower);
-        self.spans[id as usize] = (start, len);
-        let width = display_width(name).min(MAX_WIDTH);
-        self.name_widths[id as usize] = u16::try_from(width).unwrap_or(u16::MAX);
-        if self.garbage > self.names.len() / 2 {
-            self.compact_names();
-        }
-    }
-
-    /// Drops the bytes of names no row uses.
-    fn compact_names(&mut self) {
-        let mut names = String::with_capacity(self.names.len() - self.garbage);
-        for span in &mut self.spans {
-            let (start, len) = *span;
-            let text = &self.names[start as usize..(start + len) as usize];
-            *span = (u32::try_from(names.len()).unwrap_or(u32::MAX), len);
-            names.push_str(text);
-        }
-        self.names = names;
-        self.garbage = 0;
+        self.names.set(id, name);
     }
 
     fn name_matches(&self, id: Id) -> bool {
-        let (start, len) = self.spans[id as usize];
-        self.names[start as usize..(start + len) as usize].contains(self.query.as_str())
+        self.names.matches(id, &self.query)
     }
 
     fn count_width(&mut self, id: Id, delta: i32) {
-        let width = usize::from(self.name_widths[id as usize]);
-        if self.widths.len() <= width {
-            self.widths.resize(width + 1, 0);
-        }
-        let n = &mut self.widths[width];
-        *n = n.saturating_add_signed(delta);
+        self.widths.add(self.names.width(id), delta);
     }
 
     fn count_estimate(&mut self, id: Id, delta: isize) {

@@ -1,6 +1,7 @@
 //! State, messages, effects and the pure `update` that ties them together.
 
 pub mod list;
+mod names;
 pub mod trail;
 
 use std::collections::HashMap;
