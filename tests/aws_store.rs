@@ -284,3 +284,43 @@ async fn throttling_and_access_denied_come_back_as_their_own_kinds() {
         "{err}"
     );
 }
+
+/// An endpoint that answers every request with `reply` verbatim (nothing:
+/// it closes the connection after reading the request).
+async fn raw_endpoint(reply: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn answers_that_are_not_aws_are_said_in_words() {
+    let html = "HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/html\r\n\
+                content-length: 33\r\nconnection: close\r\n\r\n<html><h1>Bad Gateway</h1></html>";
+    let url = raw_endpoint(html).await;
+    let store = AwsStore::from_config(&store_config(&url).await);
+    let err = store.list_page(None).await.unwrap_err();
+    assert_eq!(
+        err.message, "HTTP 500 from the service, without an AWS error message",
+        "{err:?}"
+    );
+
+    let url = raw_endpoint("").await;
+    let store = AwsStore::from_config(&store_config(&url).await);
+    let err = store.list_page(None).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Unreachable, "{err:?}");
+    assert_eq!(
+        err.message, "the connection closed before an answer came",
+        "{err:?}"
+    );
+}

@@ -432,3 +432,31 @@ fn the_header_keeps_the_title_on_a_narrow_terminal() {
         "{header}"
     );
 }
+
+#[test]
+fn a_listing_that_fails_partway_does_not_read_as_complete() {
+    let mut state = sized(120, 12);
+    page_arrives(&mut state, 1, page(sample(), 100, Some("p2")));
+    let error = StoreError::new(
+        ErrorKind::Service,
+        None,
+        "HTTP 500 from the service, without an AWS error message",
+    );
+    update(
+        &mut state,
+        Msg::LoadFailed {
+            generation: 1,
+            error,
+        },
+    );
+    let text = screen(&state);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains("10+ scheduled for deletion · 100 secrets scanned, listing incomplete"),
+        "{header}"
+    );
+    assert!(
+        text.contains("Listing failed: HTTP 500 from the service, without an AWS error message"),
+        "{text}"
+    );
+}

@@ -764,3 +764,28 @@ fn a_row_that_leaves_one_listing_and_returns_keeps_its_cloudtrail_dates() {
     assert!(row.dates.from_cloudtrail(), "{:?}", row.dates);
     assert_eq!(state.estimated(), 0);
 }
+
+#[test]
+fn on_the_startup_error_screen_only_its_own_keys_work() {
+    let mut state = started();
+    let error = StoreError::new(ErrorKind::Unreachable, None, "connection refused");
+    update(
+        &mut state,
+        Msg::LoadFailed {
+            generation: 1,
+            error,
+        },
+    );
+    assert!(state.startup_error().is_some());
+    for action in [
+        Action::OpenFilter,
+        Action::Restore,
+        Action::Help,
+        Action::Down,
+    ] {
+        assert!(act(&mut state, action).is_empty());
+        assert_eq!(*state.mode(), Mode::List, "{action:?} did something");
+    }
+    assert_eq!(act(&mut state, Action::Quit), vec![Effect::Quit]);
+    assert_eq!(act(&mut state, Action::Refresh).len(), 1, "R retries");
+}

@@ -136,6 +136,9 @@ pub struct Load {
     pub scanned: usize,
     /// A listing has run to its last page at least once.
     pub completed: bool,
+    /// The latest listing failed before its last page: the rows are not
+    /// all there is.
+    pub incomplete: bool,
     pub error: Option<StoreError>,
 }
 
@@ -311,6 +314,7 @@ impl State {
         self.load.generation += 1;
         self.load.loading = true;
         self.load.scanned = 0;
+        self.load.incomplete = false;
         vec![Effect::LoadPage {
             generation: self.load.generation,
             token: None,
@@ -351,6 +355,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::LoadFailed { generation, error } => {
             if generation == state.load.generation {
                 state.load.loading = false;
+                state.load.incomplete = true;
                 if !state.list.is_empty() || state.load.completed {
                     state.set_status(Tone::Error, format!("Listing failed: {error}"));
                     state.status_is_listing_failure = true;
@@ -375,6 +380,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     use Action::*;
+    // The startup error screen has its own keys only: nothing is listed
+    // under it to filter, move in or restore.
+    if state.startup_error().is_some() && !matches!(action, Refresh | Quit) {
+        return vec![];
+    }
     match action {
         Up => state.list.move_by(-1),
         Down => state.list.move_by(1),

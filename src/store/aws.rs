@@ -297,10 +297,30 @@ where
     }
     let kind = match &err {
         SdkError::TimeoutError(_) => ErrorKind::Unreachable,
-        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => ErrorKind::Unreachable,
+        SdkError::DispatchFailure(d) if !d.is_user() => ErrorKind::Unreachable,
         _ => ErrorKind::Other,
     };
-    StoreError::new(kind, None, causes(&err))
+    StoreError::new(kind, None, in_words(causes(&err)))
+}
+
+/// Transport failures as an operator would say them; the HTTP client's own
+/// words for the common ones name its internals.
+fn in_words(message: String) -> String {
+    const WORDS: [(&str, &str); 3] = [
+        (
+            "connection closed before message completed",
+            "the connection closed before an answer came",
+        ),
+        (
+            "Connection reset by peer",
+            "the connection was reset before an answer came",
+        ),
+        ("operation timed out", "no answer came in time"),
+    ];
+    WORDS
+        .iter()
+        .find(|(said, _)| message.contains(said))
+        .map_or(message, |(_, words)| (*words).to_owned())
 }
 
 /// An answer that is not AWS's, in words: the HTTP status says most.

@@ -127,11 +127,30 @@ fn header_counts(state: &State, short: bool) -> Line<'static> {
             format!("{} of {pending}", thousands(state.list().visible_len()))
         };
         let scanned = thousands(state.load().scanned);
-        counts.push(Span::raw(if short {
-            format!("{shown} pending · {scanned} scanned ")
+        // A listing that stopped early must not read as all there is.
+        let (more, cut) = if state.load().incomplete {
+            (
+                "+",
+                if short {
+                    ", incomplete"
+                } else {
+                    ", listing incomplete"
+                },
+            )
         } else {
-            format!("{shown} scheduled for deletion · {scanned} secrets scanned ")
-        }));
+            ("", "")
+        };
+        let text = if short {
+            format!("{shown}{more} pending · {scanned} scanned{cut} ")
+        } else {
+            format!("{shown}{more} scheduled for deletion · {scanned} secrets scanned{cut} ")
+        };
+        let style = if cut.is_empty() {
+            Style::new()
+        } else {
+            Style::new().fg(Color::Yellow)
+        };
+        counts.push(Span::styled(text, style));
     }
     Line::from(counts)
 }
