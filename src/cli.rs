@@ -7,13 +7,15 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "reprieve", version, about)]
 pub struct Cli {
-    /// Named profile from ~/.aws/config (default: AWS_PROFILE, then "default").
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
+    /// Profiles from ~/.aws/config, comma-separated and repeatable; `all`
+    /// for every profile (default: AWS_PROFILE, then "default").
+    #[arg(long, value_name = "NAME[,NAME]", value_delimiter = ',')]
+    pub profile: Vec<String>,
 
-    /// Region to list (default: AWS_REGION, then the profile's region).
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
+    /// Regions to list, comma-separated and repeatable; `all` for every
+    /// region (default: AWS_REGION, then the profile's region).
+    #[arg(long, value_name = "REGION[,REGION]", value_delimiter = ',')]
+    pub region: Vec<String>,
 
     /// Send requests to this endpoint instead of AWS (LocalStack, moto).
     #[arg(long, value_name = "URL")]

@@ -14,15 +14,17 @@ pub enum Scope {
     Confirm,
     Help,
     Message,
+    Sources,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 5] = [
+    pub const ALL: [Scope; 6] = [
         Scope::List,
         Scope::Filter,
         Scope::Confirm,
         Scope::Help,
         Scope::Message,
+        Scope::Sources,
     ];
 
     pub fn of(mode: &Mode) -> Self {
@@ -32,6 +34,7 @@ impl Scope {
             Mode::Confirm(_) => Scope::Confirm,
             Mode::Help => Scope::Help,
             Mode::Message => Scope::Message,
+            Mode::Sources => Scope::Sources,
         }
     }
 
@@ -42,6 +45,7 @@ impl Scope {
             Scope::Confirm => "Restore confirmation",
             Scope::Help => "Help",
             Scope::Message => "Whole message",
+            Scope::Sources => "Sources",
         }
     }
 }
@@ -226,6 +230,13 @@ pub static KEYMAP: &[Binding] = &[
         "Show the whole status message",
         None,
     ),
+    bind(
+        S::List,
+        &[ch('s')],
+        Action::ShowSources,
+        "Sources and who you are",
+        Some("sources"),
+    ),
     bind(S::List, &[ch('?')], Action::Help, "Help", Some("help")),
     bind(
         S::List,
@@ -301,6 +312,20 @@ pub static KEYMAP: &[Binding] = &[
         "Quit",
         Some("quit"),
     ),
+    bind(
+        S::Sources,
+        &[key(KeyCode::Esc), ch('s'), key(KeyCode::Enter)],
+        Action::CloseSources,
+        "Close the sources",
+        Some("close"),
+    ),
+    bind(
+        S::Sources,
+        &[ch('q'), CTRL_C],
+        Action::Quit,
+        "Quit",
+        Some("quit"),
+    ),
 ];
 
 /// The scopes the help overlay lists, in order. The help screen's own keys
@@ -362,6 +387,7 @@ mod tests {
     fn confirming() -> Mode {
         let at = jiff::Timestamp::UNIX_EPOCH;
         Mode::Confirm(Target {
+            source: 0,
             arn: Arn::new("arn:x"),
             name: "x".into(),
             deleted_date: at,
@@ -376,6 +402,7 @@ mod tests {
             Scope::Confirm => confirming(),
             Scope::Help => Mode::Help,
             Scope::Message => Mode::Message,
+            Scope::Sources => Mode::Sources,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod keys;
 pub mod layout;
 pub mod purge;
 pub mod runtime;
+pub mod sources;
 pub mod store;
 pub mod text;
 pub mod ui;

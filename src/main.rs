@@ -16,7 +16,8 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use reprieve::app::{Source, State};
 use reprieve::cli::Cli;
-use reprieve::runtime;
+use reprieve::runtime::{self, Stores};
+use reprieve::sources::{self, Wanted};
 use reprieve::store::SecretStore;
 use reprieve::store::aws::{AwsOptions, AwsStore};
 use reprieve::store::demo::DemoStore;
@@ -52,22 +53,17 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let now = Timestamp::now();
-    let (store, source): (Arc<dyn SecretStore>, Source) = if cli.demo {
-        let store = DemoStore::seeded(now, DEMO_LATENCY)?;
-        let source = Source {
-            label: format!("demo · {} · sample data, no AWS calls", store.region()),
-            ..Source::default()
-        };
-        (Arc::new(store), source)
+    let (stores, sources) = if cli.demo {
+        demo_sources(now)?
     } else {
-        aws_store(&cli).await
+        aws_sources(&cli).await
     };
     let tz = if cli.utc {
         TimeZone::UTC
     } else {
         TimeZone::system()
     };
-    let mut state = State::new(source, tz, now);
+    let mut state = State::with_sources(sources, tz, now);
 
     let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
     let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
@@ -87,7 +83,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     runtime::panics::install_hook();
     // A signal ends the loop the same way `q` does, so the terminal is restored.
     let result = tokio::select! {
-        result = runtime::run(&mut terminal, &mut state, store, EventStream::new()) => result,
+        result = runtime::run(&mut terminal, &mut state, stores, EventStream::new()) => result,
         _ = hangup.recv() => Ok(()),
         _ = terminate.recv() => Ok(()),
     };
@@ -95,11 +91,49 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     result.context("terminal I/O failed")
 }
 
-async fn aws_store(cli: &Cli) -> (Arc<dyn SecretStore>, Source) {
-    let profile = cli
-        .profile
-        .clone()
-        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+/// The demo's sources: several regions and accounts, one region not
+/// enabled and one expired SSO session, all in memory.
+fn demo_sources(now: Timestamp) -> anyhow::Result<(Stores, Vec<Source>)> {
+    let demo = DemoStore::sources(now, DEMO_LATENCY)?;
+    let many = demo.len() > 1;
+    let sources = demo
+        .iter()
+        .map(|d| Source {
+            label: if many {
+                format!("demo · {} · profile {}", d.region, d.profile)
+            } else {
+                format!("demo · {} · sample data, no AWS calls", d.region)
+            },
+            profile: Some(d.profile.clone()),
+            region: Some(d.region.clone()),
+            endpoint_url: None,
+        })
+        .collect();
+    let stores = demo.into_iter().map(|d| d.store).collect();
+    Ok((Stores::new(stores), sources))
+}
+
+/// Every profile in every region asked for, each with its own store.
+async fn aws_sources(cli: &Cli) -> (Stores, Vec<Source>) {
+    let env_profile = std::env::var("AWS_PROFILE").ok();
+    let defined = if cli.profile.iter().any(|p| p == "all") {
+        reprieve::store::aws::defined_profiles().await
+    } else {
+        Vec::new()
+    };
+    let wanted = sources::resolve(&cli.profile, &cli.region, &defined, env_profile.as_deref());
+    let mut stores: Vec<Arc<dyn SecretStore>> = Vec::with_capacity(wanted.len());
+    let mut out = Vec::with_capacity(wanted.len());
+    for w in wanted {
+        let (store, source) = aws_store(w, cli.endpoint_url.clone()).await;
+        stores.push(store);
+        out.push(source);
+    }
+    (Stores::new(stores), out)
+}
+
+async fn aws_store(wanted: Wanted, endpoint_url: Option<String>) -> (Arc<dyn SecretStore>, Source) {
+    let Wanted { profile, region } = wanted;
     // Only local sources here (flag, environment, config file): the full
     // chain may ask the instance metadata service, which happens later in
     // the background.
@@ -107,7 +141,7 @@ async fn aws_store(cli: &Cli) -> (Arc<dyn SecretStore>, Source) {
     if let Some(p) = &profile {
         local = local.profile_name(p);
     }
-    let region = RegionProviderChain::first_try(cli.region.clone().map(aws_config::Region::new))
+    let region = RegionProviderChain::first_try(region.map(aws_config::Region::new))
         .or_else(EnvironmentVariableRegionProvider::new())
         .or_else(local.build())
         .region()
@@ -121,18 +155,19 @@ async fn aws_store(cli: &Cli) -> (Arc<dyn SecretStore>, Source) {
         " · profile {}",
         profile.as_deref().unwrap_or("default")
     ));
-    if let Some(url) = &cli.endpoint_url {
+    if let Some(url) = &endpoint_url {
         label.push_str(&format!(" · {url}"));
     }
     let store = AwsStore::new(AwsOptions {
         profile: profile.clone(),
-        region,
-        endpoint_url: cli.endpoint_url.clone(),
+        region: region.clone(),
+        endpoint_url: endpoint_url.clone(),
     });
     let source = Source {
         label,
         profile,
-        endpoint_url: cli.endpoint_url.clone(),
+        region,
+        endpoint_url,
     };
     (Arc::new(store), source)
 }

@@ -17,6 +17,7 @@ use futures_util::{FutureExt, Stream, StreamExt};
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use tokio::sync::Semaphore;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 
@@ -30,10 +31,42 @@ const ANIMATION: Duration = Duration::from_millis(100);
 /// Nothing on screen changes by itself: wake rarely, to keep `now` fresh.
 const IDLE: Duration = Duration::from_secs(3600);
 
+/// Calls in flight at once, over every source: many regions list at the
+/// same time without a burst against the network or the quotas.
+const CALLS_IN_FLIGHT: usize = 8;
+
+/// Each source's store and its CloudTrail pacing, and the global cap.
+#[derive(Clone)]
+pub struct Stores {
+    stores: Vec<Arc<dyn SecretStore>>,
+    lookups: Vec<Arc<Pacer>>,
+    cap: Arc<Semaphore>,
+}
+
+impl Stores {
+    /// One store per source, in the state's source order.
+    pub fn new(stores: Vec<Arc<dyn SecretStore>>) -> Self {
+        let lookups = stores
+            .iter()
+            .map(|_| Arc::new(Pacer::new(pacer::LOOKUP_EVENTS)))
+            .collect();
+        Stores {
+            stores,
+            lookups,
+            cap: Arc::new(Semaphore::new(CALLS_IN_FLIGHT)),
+        }
+    }
+
+    /// A single source.
+    pub fn one(store: Arc<dyn SecretStore>) -> Self {
+        Self::new(vec![store])
+    }
+}
+
 pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
     state: &mut State,
-    store: Arc<dyn SecretStore>,
+    stores: Stores,
     mut events: E,
 ) -> io::Result<()>
 where
@@ -42,7 +75,6 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
     let (tx, mut rx) = unbounded_channel();
-    let lookups = Arc::new(Pacer::new(pacer::LOOKUP_EVENTS));
     let size = terminal.size().map_err(io::Error::other)?;
     let mut effects = update(
         state,
@@ -55,7 +87,7 @@ where
     let mut dirty = true;
     loop {
         for effect in effects.drain(..) {
-            if perform(&store, &lookups, &tx, effect).is_break() {
+            if perform(&stores, &tx, effect).is_break() {
                 return Ok(());
             }
         }
@@ -87,32 +119,71 @@ where
 
 /// Runs one effect. Work is spawned; its result comes back as a message,
 /// also when the work panics, so no row waits forever.
-pub fn perform(
-    store: &Arc<dyn SecretStore>,
-    lookups: &Arc<Pacer>,
-    tx: &UnboundedSender<Msg>,
-    effect: Effect,
-) -> ControlFlow<()> {
-    let store = Arc::clone(store);
+pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> ControlFlow<()> {
+    let source = match &effect {
+        Effect::Identify { source }
+        | Effect::LoadPage { source, .. }
+        | Effect::LookupDeletions { source, .. } => *source,
+        Effect::Restore(target) => target.source,
+        Effect::Quit => return ControlFlow::Break(()),
+    };
+    let Some(store) = stores.stores.get(source).cloned() else {
+        tracing::error!(source, "an effect for a source that does not exist");
+        return ControlFlow::Continue(());
+    };
+    let cap = Arc::clone(&stores.cap);
     match effect {
-        Effect::LoadPage { generation, token } => spawn(
+        Effect::Identify { source } => spawn(
             tx,
             async move {
+                let _permit = cap.acquire().await;
+                let result = store.identity().await;
+                if let Err(error) = &result {
+                    tracing::warn!(source, %error, "identity failed");
+                }
+                Msg::Identified { source, result }
+            },
+            move |error| Msg::Identified {
+                source,
+                result: Err(error),
+            },
+        ),
+        Effect::LoadPage {
+            source,
+            generation,
+            token,
+        } => spawn(
+            tx,
+            async move {
+                let _permit = cap.acquire().await;
                 match store.list_page(token).await {
                     Ok(page) => {
-                        tracing::debug!(generation, scanned = page.scanned, "page loaded");
-                        Msg::PageLoaded { generation, page }
+                        tracing::debug!(source, generation, scanned = page.scanned, "page loaded");
+                        Msg::PageLoaded {
+                            source,
+                            generation,
+                            page,
+                        }
                     }
                     Err(error) => {
-                        tracing::warn!(generation, %error, "listing failed");
-                        Msg::LoadFailed { generation, error }
+                        tracing::warn!(source, generation, %error, "listing failed");
+                        Msg::LoadFailed {
+                            source,
+                            generation,
+                            error,
+                        }
                     }
                 }
             },
-            move |error| Msg::LoadFailed { generation, error },
+            move |error| Msg::LoadFailed {
+                source,
+                generation,
+                error,
+            },
         ),
         Effect::Restore(target) => {
             let failed = target.clone();
+            // Restores are not capped: the operator is waiting on each.
             spawn(
                 tx,
                 async move {
@@ -129,25 +200,48 @@ pub fn perform(
                 },
             );
         }
-        Effect::LookupDeletions { generation, query } => {
-            let lookups = Arc::clone(lookups);
+        Effect::LookupDeletions {
+            source,
+            generation,
+            query,
+        } => {
+            let pacer = Arc::clone(&stores.lookups[source]);
             spawn(
                 tx,
                 async move {
-                    lookups.wait().await;
+                    pacer.wait().await;
+                    let _permit = cap.acquire().await;
                     match store.deletion_events(query).await {
                         Ok(page) => {
                             let (events, unreadable) = (page.events.len(), page.unreadable);
-                            tracing::debug!(generation, events, unreadable, "cloudtrail page");
-                            Msg::DeletionsLoaded { generation, page }
+                            tracing::debug!(
+                                source,
+                                generation,
+                                events,
+                                unreadable,
+                                "cloudtrail page"
+                            );
+                            Msg::DeletionsLoaded {
+                                source,
+                                generation,
+                                page,
+                            }
                         }
                         Err(error) => {
-                            tracing::warn!(generation, %error, "cloudtrail lookup failed");
-                            Msg::DeletionsFailed { generation, error }
+                            tracing::warn!(source, generation, %error, "cloudtrail lookup failed");
+                            Msg::DeletionsFailed {
+                                source,
+                                generation,
+                                error,
+                            }
                         }
                     }
                 },
-                move |error| Msg::DeletionsFailed { generation, error },
+                move |error| Msg::DeletionsFailed {
+                    source,
+                    generation,
+                    error,
+                },
             );
         }
         Effect::Quit => return ControlFlow::Break(()),
@@ -241,6 +335,7 @@ mod tests {
         update(
             &mut state,
             Msg::PageLoaded {
+                source: 0,
                 generation: 1,
                 page,
             },
@@ -248,7 +343,15 @@ mod tests {
         // No CloudTrail here: the lookup fails, which ends the spinner.
         let generation = state.trail().generation;
         let error = StoreError::new(ErrorKind::Other, None, "none");
-        update(&mut state, Msg::DeletionsFailed { generation, error });
+        let source = 0;
+        update(
+            &mut state,
+            Msg::DeletionsFailed {
+                source,
+                generation,
+                error,
+            },
+        );
         state
     }
 

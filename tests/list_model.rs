@@ -134,7 +134,14 @@ fn run(seed: u64, steps: usize) {
                     unreadable: 0,
                     next_token: Some("more".into()),
                 };
-                update(&mut state, Msg::DeletionsLoaded { generation, page });
+                update(
+                    &mut state,
+                    Msg::DeletionsLoaded {
+                        source: 0,
+                        generation,
+                        page,
+                    },
+                );
             }
             // Typing, deleting, clearing.
             4..=5 => {
@@ -156,6 +163,7 @@ fn run(seed: u64, steps: usize) {
                 let n = state.list().len();
                 let pick = rng.below(n.max(1));
                 let target = state.list().rows().nth(pick).map(|row| Target {
+                    source: 0,
                     arn: row.secret.arn.clone(),
                     name: row.secret.name.clone(),
                     deleted_date: row.secret.deleted_date,

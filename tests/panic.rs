@@ -16,8 +16,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reprieve::app::State;
 use reprieve::app::list::RestoreState;
-use reprieve::runtime::{self, panics};
-use reprieve::store::{Arn, EventPage, EventQuery, Page, SecretStore, StoreFuture};
+use reprieve::runtime::{self, Stores, panics};
+use reprieve::store::{Arn, EventPage, EventQuery, Identity, Page, SecretStore, StoreFuture};
 use tokio::sync::mpsc::unbounded_channel;
 
 /// Lists one secret; restoring it hits a bug.
@@ -33,6 +33,14 @@ impl SecretStore for Buggy {
     }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async { Ok(EventPage::default()) })
+    }
+    fn identity(&self) -> StoreFuture<'_, Identity> {
+        Box::pin(async {
+            Ok(Identity {
+                account: "111122223333".into(),
+                arn: "arn:aws:iam::111122223333:user/ops".into(),
+            })
+        })
     }
 }
 
@@ -59,9 +67,14 @@ async fn a_panicking_restore_fails_its_row_instead_of_spinning_forever() {
     });
     let mut terminal = Terminal::new(TestBackend::new(120, 20)).unwrap();
     let mut state = State::new(fixtures::source(), jiff::tz::TimeZone::UTC, fixtures::now());
-    runtime::run(&mut terminal, &mut state, Arc::new(Buggy), events)
-        .await
-        .unwrap();
+    runtime::run(
+        &mut terminal,
+        &mut state,
+        Stores::one(Arc::new(Buggy)),
+        events,
+    )
+    .await
+    .unwrap();
     driver.await.unwrap();
 
     let row = state.list().selected().unwrap();

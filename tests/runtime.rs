@@ -23,9 +23,9 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use ratatui::style::Modifier;
 use reprieve::app::State;
-use reprieve::runtime;
+use reprieve::runtime::{self, Stores};
 use reprieve::store::demo::DemoStore;
-use reprieve::store::{Arn, EventPage, EventQuery, Page, SecretStore, StoreFuture};
+use reprieve::store::{Arn, EventPage, EventQuery, Identity, Page, SecretStore, StoreFuture};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 use unicode_width::UnicodeWidthStr;
@@ -193,7 +193,7 @@ async fn drive<T>(
     script: impl Future<Output = T>,
 ) -> T {
     let mut terminal = Terminal::new(screen.clone()).unwrap();
-    let run = runtime::run(&mut terminal, state, store, events);
+    let run = runtime::run(&mut terminal, state, Stores::one(store), events);
     let (ran, out) = tokio::time::timeout(LIMIT, async { tokio::join!(run, script) })
         .await
         .unwrap_or_else(|_| {
@@ -241,6 +241,9 @@ impl SecretStore for Recording {
     fn restore(&self, arn: Arn) -> StoreFuture<'_, ()> {
         self.log.lock().unwrap().restored.push(arn.clone());
         self.inner.restore(arn)
+    }
+    fn identity(&self) -> StoreFuture<'_, Identity> {
+        self.inner.identity()
     }
     fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async move {
@@ -361,6 +364,10 @@ impl SecretStore for Stalled {
         self.calls.fetch_add(1, Ordering::SeqCst);
         Box::pin(std::future::pending())
     }
+    fn identity(&self) -> StoreFuture<'_, Identity> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        Box::pin(std::future::pending())
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -383,8 +390,8 @@ async fn keys_work_and_quit_is_immediate_while_the_network_hangs() {
         tokio::time::sleep(Duration::from_secs(60)).await;
         assert_eq!(
             store.calls.load(Ordering::SeqCst),
-            1,
-            "one ListSecrets call"
+            2,
+            "one GetCallerIdentity and one ListSecrets call"
         );
         assert!(screen.text().contains("Loading"), "{}", screen.text());
         press(&tx, 'q');
@@ -395,5 +402,5 @@ async fn keys_work_and_quit_is_immediate_while_the_network_hangs() {
     // let alone for the listing, which never answers.
     assert_eq!(Instant::now(), quit_at, "quitting waited for something");
     assert!(!state.load().completed);
-    assert_eq!(store.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(store.calls.load(Ordering::SeqCst), 2);
 }

@@ -161,6 +161,7 @@ fn startup_error() {
     update(
         &mut state,
         Msg::LoadFailed {
+            source: 0,
             generation: 1,
             error: StoreError::new(
                 ErrorKind::ExpiredCredentials,
@@ -297,6 +298,7 @@ fn tiny_terminals_never_panic() {
         update(
             &mut failed,
             Msg::LoadFailed {
+                source: 0,
                 generation: 1,
                 error: StoreError::new(ErrorKind::Unreachable, None, "connection refused"),
             },
@@ -445,6 +447,7 @@ fn a_listing_that_fails_partway_does_not_read_as_complete() {
     update(
         &mut state,
         Msg::LoadFailed {
+            source: 0,
             generation: 1,
             error,
         },

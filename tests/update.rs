@@ -44,6 +44,7 @@ fn pages_show_as_they_arrive_and_listing_follows_next_token() {
     assert_eq!(
         effects,
         vec![Effect::LoadPage {
+            source: 0,
             generation: 1,
             token: Some("t1".into())
         }]
@@ -64,7 +65,11 @@ fn pages_show_as_they_arrive_and_listing_follows_next_token() {
     assert!(
         matches!(
             effects.as_slice(),
-            [Effect::LookupDeletions { generation: 1, .. }]
+            [Effect::LookupDeletions {
+                source: 0,
+                generation: 1,
+                ..
+            }]
         ),
         "{effects:?}"
     );
@@ -297,6 +302,7 @@ fn r_while_a_listing_runs_does_not_start_a_second_one() {
     assert_eq!(
         act(&mut state, Action::Refresh),
         vec![Effect::LoadPage {
+            source: 0,
             generation: 2,
             token: None
         }]
@@ -414,6 +420,7 @@ fn refresh_keeps_filter_and_selection_and_drops_what_is_gone() {
     assert_eq!(
         effects,
         vec![Effect::LoadPage {
+            source: 0,
             generation: 2,
             token: None
         }]
@@ -442,11 +449,12 @@ fn a_startup_failure_is_a_screen_and_r_retries() {
     update(
         &mut state,
         Msg::LoadFailed {
+            source: 0,
             generation: 1,
             error: error.clone(),
         },
     );
-    assert_eq!(state.startup_error(), Some(&error));
+    assert_eq!(state.startup_error().map(|(e, _)| e), Some(&error));
     assert!(!state.animating());
 
     assert_eq!(act(&mut state, Action::Refresh).len(), 1);
@@ -468,6 +476,7 @@ fn a_failed_refresh_keeps_the_rows_and_reports_in_the_status_line() {
     update(
         &mut state,
         Msg::LoadFailed {
+            source: 0,
             generation: 2,
             error: StoreError::new(
                 ErrorKind::Throttled,
@@ -568,7 +577,11 @@ fn cloudtrail_dates_arriving_after_the_listing_resort_rows_and_keep_the_selectio
     // From the listing alone, the recent deletion could be purged first.
     assert_eq!(names(&state), ["old-30-day-window", "new-7-day-window"]);
     let query = match effects.as_slice() {
-        [Effect::LookupDeletions { query, .. }] => query.clone(),
+        [
+            Effect::LookupDeletions {
+                source: 0, query, ..
+            },
+        ] => query.clone(),
         other => panic!("expected a CloudTrail lookup, got {other:?}"),
     };
     assert!(
@@ -584,6 +597,7 @@ fn cloudtrail_dates_arriving_after_the_listing_resort_rows_and_keep_the_selectio
     let effects = update(
         &mut state,
         Msg::DeletionsLoaded {
+            source: 0,
             generation,
             page: reprieve::store::EventPage {
                 events: vec![deletion(&old), week],
@@ -626,12 +640,17 @@ fn cloudtrail_pages_follow_their_token_and_late_pages_are_dropped() {
     let effects = update(
         &mut state,
         Msg::DeletionsLoaded {
+            source: 0,
             generation,
             page: first,
         },
     );
     match effects.as_slice() {
-        [Effect::LookupDeletions { query, .. }] => assert_eq!(query.token.as_deref(), Some("p2")),
+        [
+            Effect::LookupDeletions {
+                source: 0, query, ..
+            },
+        ] => assert_eq!(query.token.as_deref(), Some("p2")),
         other => panic!("expected the next CloudTrail page, got {other:?}"),
     }
     assert!(state.animating(), "the header shows CloudTrail being read");
@@ -640,6 +659,7 @@ fn cloudtrail_pages_follow_their_token_and_late_pages_are_dropped() {
     let stale = update(
         &mut state,
         Msg::DeletionsLoaded {
+            source: 0,
             generation: generation - 1,
             page: reprieve::store::EventPage {
                 events: secrets.iter().map(deletion).collect(),
@@ -674,7 +694,10 @@ fn cloudtrail_denied_is_a_note_and_listing_and_restoring_go_on() {
     act(&mut state, Action::Refresh);
     let effects = listed(&mut state, sample());
     assert!(
-        matches!(effects.as_slice(), [Effect::LookupDeletions { .. }]),
+        matches!(
+            effects.as_slice(),
+            [Effect::LookupDeletions { source: 0, .. }]
+        ),
         "{effects:?}"
     );
 }
@@ -706,7 +729,11 @@ fn a_deletion_too_fresh_for_cloudtrail_stays_a_window_and_a_refresh_reads_only_t
     act(&mut state, Action::Refresh);
     let effects = listed(&mut state, all);
     let query = match effects.as_slice() {
-        [Effect::LookupDeletions { query, .. }] => query.clone(),
+        [
+            Effect::LookupDeletions {
+                source: 0, query, ..
+            },
+        ] => query.clone(),
         other => panic!("expected a CloudTrail lookup, got {other:?}"),
     };
     assert!(
@@ -772,6 +799,7 @@ fn on_the_startup_error_screen_only_its_own_keys_work() {
     update(
         &mut state,
         Msg::LoadFailed {
+            source: 0,
             generation: 1,
             error,
         },

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use super::feeds::SourceId;
 use super::names::{Names, WidthCounts};
 use crate::purge::Dates;
 use crate::store::{Arn, PendingSecret, StoreError};
@@ -30,7 +31,9 @@ pub struct Row {
     pub secret: PendingSecret,
     pub dates: Dates,
     pub restore: RestoreState,
-    /// The load generation that last listed this row.
+    /// The source that listed it, and its restore goes back to.
+    pub source: SourceId,
+    /// That source's load generation that last listed this row.
     seen: u32,
 }
 
@@ -186,7 +189,12 @@ impl SecretList {
     }
 
     /// Adds or updates listed secrets, keeping any restore in progress.
-    pub fn upsert(&mut self, secrets: Vec<(PendingSecret, Dates)>, generation: u64) {
+    pub fn upsert(
+        &mut self,
+        source: SourceId,
+        secrets: Vec<(PendingSecret, Dates)>,
+        generation: u64,
+    ) {
         let seen = u32::try_from(generation).unwrap_or(u32::MAX);
         let mut placed = Vec::with_capacity(secrets.len());
         for (secret, dates) in secrets {
@@ -206,12 +214,13 @@ impl SecretList {
                     row.dates = dates;
                     row.secret = secret;
                     row.seen = seen;
+                    row.source = source;
                     self.count_estimate(id, 1);
                     if moves {
                         placed.push(id);
                     }
                 }
-                None => placed.push(self.insert(secret, dates, seen)),
+                None => placed.push(self.insert(source, secret, dates, seen)),
             }
         }
         self.place(placed);
@@ -242,7 +251,7 @@ impl SecretList {
 
     /// After a complete listing: drops rows it did not list. A row being
     /// restored stays until its own result arrives.
-    pub fn retain_seen(&mut self, generation: u64) -> Vec<Row> {
+    pub fn retain_seen(&mut self, source: SourceId, generation: u64) -> Vec<Row> {
         let seen = u32::try_from(generation).unwrap_or(u32::MAX);
         let gone: Vec<Id> = self
             .order
@@ -250,7 +259,7 @@ impl SecretList {
             .copied()
             .filter(|&id| {
                 let row = self.row(id);
-                row.seen < seen && row.restore != RestoreState::Restoring
+                row.source == source && row.seen < seen && row.restore != RestoreState::Restoring
             })
             .collect();
         if gone.is_empty() {
@@ -353,11 +362,12 @@ impl SecretList {
         self.scroll();
     }
 
-    fn insert(&mut self, secret: PendingSecret, dates: Dates, seen: u32) -> Id {
+    fn insert(&mut self, source: SourceId, secret: PendingSecret, dates: Dates, seen: u32) -> Id {
         let row = Row {
             secret,
             dates,
             restore: RestoreState::Idle,
+            source,
             seen,
         };
         let arn = row.secret.arn.clone();

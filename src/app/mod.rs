@@ -1,5 +1,6 @@
 //! State, messages, effects and the pure `update` that ties them together.
 
+pub mod feeds;
 pub mod list;
 mod names;
 pub mod trail;
@@ -12,9 +13,12 @@ use tui_input::{Input, InputRequest};
 
 use crate::layout::{self, Footer};
 use crate::purge::{self, Dates};
-use crate::store::{Arn, ErrorKind, EventPage, EventQuery, Page, PendingSecret, StoreError};
+use crate::store::{
+    Arn, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, StoreError,
+};
+pub use feeds::{Feed, FeedState, Load, Source, SourceId};
 use list::{RestoreState, SecretList};
-use trail::{Phase, Trail};
+use trail::Phase;
 
 /// What a key asks for. The keymap in `keys` maps key presses to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,12 +40,16 @@ pub enum Action {
     CloseHelp,
     ShowMessage,
     CloseMessage,
+    ShowSources,
+    CloseSources,
     Quit,
 }
 
 /// The secret a restore is about, captured when the key was pressed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    /// The feed that listed it: the restore goes back through it.
+    pub source: SourceId,
     pub arn: Arn,
     pub name: String,
     pub deleted_date: Timestamp,
@@ -50,8 +58,9 @@ pub struct Target {
 }
 
 impl Target {
-    fn of(secret: &PendingSecret, dates: &Dates) -> Self {
+    fn of(source: SourceId, secret: &PendingSecret, dates: &Dates) -> Self {
         Target {
+            source,
             arn: secret.arn.clone(),
             // Only for messages.
             name: secret.display_name().to_owned(),
@@ -72,22 +81,30 @@ pub enum Msg {
     },
     Tick(Timestamp),
     PageLoaded {
+        source: SourceId,
         generation: u64,
         page: Page,
     },
     LoadFailed {
+        source: SourceId,
         generation: u64,
         error: StoreError,
+    },
+    Identified {
+        source: SourceId,
+        result: Result<Identity, StoreError>,
     },
     RestoreFinished {
         target: Target,
         result: Result<(), StoreError>,
     },
     DeletionsLoaded {
+        source: SourceId,
         generation: u64,
         page: EventPage,
     },
     DeletionsFailed {
+        source: SourceId,
         generation: u64,
         error: StoreError,
     },
@@ -95,13 +112,19 @@ pub enum Msg {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// STS `GetCallerIdentity` for one feed.
+    Identify {
+        source: SourceId,
+    },
     LoadPage {
+        source: SourceId,
         generation: u64,
         token: Option<String>,
     },
     Restore(Target),
-    /// A CloudTrail `LookupEvents` page; the runtime paces these.
+    /// A CloudTrail `LookupEvents` page; the runtime paces these per feed.
     LookupDeletions {
+        source: SourceId,
         generation: u64,
         query: EventQuery,
     },
@@ -116,30 +139,8 @@ pub enum Mode {
     Help,
     /// The status line in full, when it was cut.
     Message,
-}
-
-/// Where the secrets come from, for the header and for advice on errors.
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    /// e.g. "us-east-1 · profile prod", or "demo".
-    pub label: String,
-    /// The profile a fix should name (`aws sso login --profile X`).
-    pub profile: Option<String>,
-    pub endpoint_url: Option<String>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Load {
-    pub generation: u64,
-    pub loading: bool,
-    /// Entries seen by the current (or last) listing, pending or not.
-    pub scanned: usize,
-    /// A listing has run to its last page at least once.
-    pub completed: bool,
-    /// The latest listing failed before its last page: the rows are not
-    /// all there is.
-    pub incomplete: bool,
-    pub error: Option<StoreError>,
+    /// Every source: identity, state, last error and its fix.
+    Sources,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,15 +157,12 @@ pub struct Status {
 }
 
 pub struct State {
-    source: Source,
+    feeds: Vec<Feed>,
     tz: TimeZone,
     now: Timestamp,
     mode: Mode,
     list: SecretList,
     filter: Input,
-    load: Load,
-    /// CloudTrail's `DeleteSecret` events: exact purge dates and who deleted.
-    trail: Trail,
     status: Option<Status>,
     /// Secrets restored this session, with the `DeletedDate` they had, so a
     /// lagging listing cannot put them back.
@@ -178,8 +176,13 @@ pub struct State {
 
 /// Read access for drawing and tests; only `update` changes the state.
 impl State {
+    /// Every source, by id.
+    pub fn feeds(&self) -> &[Feed] {
+        &self.feeds
+    }
+    /// The first source: the only one, unless several were asked for.
     pub fn source(&self) -> &Source {
-        &self.source
+        &self.feeds[0].source
     }
     pub fn tz(&self) -> &TimeZone {
         &self.tz
@@ -196,11 +199,54 @@ impl State {
     pub fn filter(&self) -> &Input {
         &self.filter
     }
+    /// The first source's listing.
     pub fn load(&self) -> &Load {
-        &self.load
+        &self.feeds[0].load
     }
-    pub fn trail(&self) -> &Trail {
-        &self.trail
+    /// The first source's CloudTrail lookups.
+    pub fn trail(&self) -> &trail::Trail {
+        &self.feeds[0].trail
+    }
+    /// A listing is running somewhere.
+    pub fn loading(&self) -> bool {
+        self.feeds.iter().any(|f| f.load.loading)
+    }
+    /// Entries seen by the current listings, pending or not.
+    pub fn scanned(&self) -> usize {
+        self.feeds.iter().map(|f| f.load.scanned).sum()
+    }
+    /// Some listing stopped before its last page.
+    pub fn incomplete(&self) -> bool {
+        self.feeds.iter().any(|f| f.load.incomplete)
+    }
+    /// CloudTrail pages being read, over every source; `None` when none is.
+    pub fn dating(&self) -> Option<usize> {
+        let reading: Vec<usize> = self
+            .feeds
+            .iter()
+            .filter_map(|f| match f.trail.phase {
+                Phase::Reading { pages } => Some(pages),
+                _ => None,
+            })
+            .collect();
+        (!reading.is_empty()).then(|| reading.iter().sum())
+    }
+    /// What the sources pane says of one source.
+    pub fn feed_state(&self, id: SourceId) -> FeedState {
+        let feed = &self.feeds[id];
+        let peer_ok = self.feeds.iter().enumerate().any(|(other, f)| {
+            other != id
+                && f.source.profile == feed.source.profile
+                && f.source.endpoint_url == feed.source.endpoint_url
+                && f.listed()
+        });
+        feed.state(peer_ok)
+    }
+    /// Sources that failed (a region not enabled has not).
+    pub fn failing(&self) -> usize {
+        (0..self.feeds.len())
+            .filter(|&id| matches!(self.feed_state(id), FeedState::Failed(_)))
+            .count()
     }
     pub fn status(&self) -> Option<&Status> {
         self.status.as_ref()
@@ -217,15 +263,22 @@ impl State {
 
 impl State {
     pub fn new(source: Source, tz: TimeZone, now: Timestamp) -> Self {
+        Self::with_sources(vec![source], tz, now)
+    }
+
+    /// A state over several sources; there is always at least one.
+    pub fn with_sources(sources: Vec<Source>, tz: TimeZone, now: Timestamp) -> Self {
+        let mut feeds: Vec<Feed> = sources.into_iter().map(Feed::new).collect();
+        if feeds.is_empty() {
+            feeds.push(Feed::new(Source::default()));
+        }
         State {
-            source,
+            feeds,
             tz,
             now,
             mode: Mode::List,
             list: SecretList::default(),
             filter: Input::default(),
-            load: Load::default(),
-            trail: Trail::default(),
             status: None,
             restored: HashMap::new(),
             size: (0, 0),
@@ -234,14 +287,18 @@ impl State {
         }
     }
 
-    /// Starts the first listing.
+    /// Asks who each source is, and starts every listing.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.refresh()
+        let mut effects: Vec<Effect> = (0..self.feeds.len())
+            .map(|source| Effect::Identify { source })
+            .collect();
+        effects.extend(self.refresh());
+        effects
     }
 
     /// Something on screen moves by itself (spinner).
     pub fn animating(&self) -> bool {
-        self.load.loading || self.in_flight > 0 || self.trail.reading()
+        self.loading() || self.in_flight > 0 || self.dating().is_some()
     }
 
     /// The note and status lines as they are laid out at `width`.
@@ -277,7 +334,17 @@ impl State {
             1 => "1 purge date is a 7–30-day estimate".to_owned(),
             n => format!("{n} purge dates are 7–30-day estimates"),
         };
-        match &self.trail.phase {
+        let failed = self.feeds.iter().find_map(|f| match &f.trail.phase {
+            Phase::Failed(e) if !feeds::not_enabled(e) => Some(e),
+            _ => None,
+        });
+        let phase = match failed {
+            Some(e) => Phase::Failed(e.clone()),
+            None if self.dating().is_some() => Phase::Reading { pages: 0 },
+            None if self.feeds.iter().any(|f| f.trail.phase == Phase::Done) => Phase::Done,
+            None => Phase::Idle,
+        };
+        match &phase {
             Phase::Failed(e) if e.kind == ErrorKind::AccessDenied => Some(format!(
                 "{what}: CloudTrail refused LookupEvents. Allow cloudtrail:LookupEvents for \
                  exact dates and who deleted each secret."
@@ -292,14 +359,20 @@ impl State {
         }
     }
 
-    /// The listing failed before anything could be shown.
-    pub fn startup_error(&self) -> Option<&StoreError> {
-        match &self.load.error {
-            Some(e) if !self.load.completed && self.list.is_empty() && !self.load.loading => {
-                Some(e)
-            }
-            _ => None,
+    /// Every source failed before anything could be shown: the first
+    /// failure, and its source.
+    pub fn startup_error(&self) -> Option<(&StoreError, &Source)> {
+        if !self.list.is_empty() {
+            return None;
         }
+        let failed = |f: &Feed| f.load.error.is_some() && !f.load.completed && !f.load.loading;
+        let live = self.feeds.iter().filter(|f| f.duplicate_of.is_none());
+        if !live.clone().all(failed) {
+            return None;
+        }
+        self.feeds
+            .iter()
+            .find_map(|f| Some((f.load.error.as_ref()?, &f.source)))
     }
 
     fn set_status(&mut self, tone: Tone, text: impl Into<String>) {
@@ -310,15 +383,29 @@ impl State {
         });
     }
 
+    /// Lists every source again (a duplicate stays quiet); one whose
+    /// identity failed is asked again first.
     fn refresh(&mut self) -> Vec<Effect> {
-        self.load.generation += 1;
-        self.load.loading = true;
-        self.load.scanned = 0;
-        self.load.incomplete = false;
-        vec![Effect::LoadPage {
-            generation: self.load.generation,
-            token: None,
-        }]
+        let mut effects = Vec::new();
+        for (source, feed) in self.feeds.iter_mut().enumerate() {
+            if feed.duplicate_of.is_some() {
+                continue;
+            }
+            if feed.identity_error.is_some() {
+                effects.push(Effect::Identify { source });
+            }
+            let load = &mut feed.load;
+            load.generation += 1;
+            load.loading = true;
+            load.scanned = 0;
+            load.incomplete = false;
+            effects.push(Effect::LoadPage {
+                source,
+                generation: load.generation,
+                token: None,
+            });
+        }
+        effects
     }
 }
 
@@ -351,27 +438,38 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.now = now;
             vec![]
         }
-        Msg::PageLoaded { generation, page } => on_page(state, generation, page),
-        Msg::LoadFailed { generation, error } => {
-            if generation == state.load.generation {
-                state.load.loading = false;
-                state.load.incomplete = true;
-                if !state.list.is_empty() || state.load.completed {
-                    state.set_status(Tone::Error, format!("Listing failed: {error}"));
-                    state.status_is_listing_failure = true;
-                }
-                state.load.error = Some(error);
-            }
+        Msg::Identified { source, result } => on_identified(state, source, result),
+        Msg::PageLoaded {
+            source,
+            generation,
+            page,
+        } => on_page(state, source, generation, page),
+        Msg::LoadFailed {
+            source,
+            generation,
+            error,
+        } => {
+            on_load_failed(state, source, generation, error);
             vec![]
         }
         Msg::RestoreFinished { target, result } => {
             on_restore_finished(state, target, result);
             vec![]
         }
-        Msg::DeletionsLoaded { generation, page } => on_deletions(state, generation, page),
-        Msg::DeletionsFailed { generation, error } => {
-            if generation == state.trail.generation {
-                state.trail.failed(error);
+        Msg::DeletionsLoaded {
+            source,
+            generation,
+            page,
+        } => on_deletions(state, source, generation, page),
+        Msg::DeletionsFailed {
+            source,
+            generation,
+            error,
+        } => {
+            if let Some(feed) = state.feeds.get_mut(source)
+                && generation == feed.trail.generation
+            {
+                feed.trail.failed(error);
             }
             vec![]
         }
@@ -382,7 +480,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     use Action::*;
     // The startup error screen has its own keys only: nothing is listed
     // under it to filter, move in or restore.
-    if state.startup_error().is_some() && !matches!(action, Refresh | Quit) {
+    if state.startup_error().is_some() && !matches!(action, Refresh | Quit | ShowSources) {
         return vec![];
     }
     match action {
@@ -405,12 +503,13 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 return confirm_restore(state, target);
             }
         }
-        Cancel | CloseHelp | CloseMessage => state.mode = Mode::List,
+        Cancel | CloseHelp | CloseMessage | CloseSources => state.mode = Mode::List,
         ShowMessage if state.status.is_some() => state.mode = Mode::Message,
         ShowMessage => {}
+        ShowSources => state.mode = Mode::Sources,
         // A second listing beside the first would double the calls against
         // an account-wide quota.
-        Refresh if state.load.loading => {
+        Refresh if state.loading() => {
             state.set_status(Tone::Info, "Already listing: R works again when it ends");
         }
         Refresh => return state.refresh(),
@@ -429,7 +528,7 @@ fn ask_restore(state: &mut State) {
         state.set_status(Tone::Info, text);
         return;
     }
-    state.mode = Mode::Confirm(Target::of(&row.secret, &row.dates));
+    state.mode = Mode::Confirm(Target::of(row.source, &row.secret, &row.dates));
 }
 
 fn confirm_restore(state: &mut State, target: Target) -> Vec<Effect> {
@@ -444,11 +543,78 @@ fn confirm_restore(state: &mut State, target: Target) -> Vec<Effect> {
     vec![Effect::Restore(target)]
 }
 
-fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
-    if generation != state.load.generation {
+/// Two sources that reach the same account and region are one: the later
+/// one stops listing.
+fn on_identified(
+    state: &mut State,
+    source: SourceId,
+    result: Result<Identity, StoreError>,
+) -> Vec<Effect> {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return vec![];
+    };
+    match result {
+        Ok(identity) => {
+            feed.identity = Some(identity);
+            feed.identity_error = None;
+        }
+        // The listing says what is wrong; an endpoint without STS still lists.
+        Err(error) => {
+            feed.identity_error = Some(error);
+            return vec![];
+        }
+    }
+    let feed = &state.feeds[source];
+    let same = |f: &Feed| {
+        f.account() == feed.account()
+            && f.source.region == feed.source.region
+            && f.source.endpoint_url == feed.source.endpoint_url
+            && f.duplicate_of.is_none()
+    };
+    let first = state.feeds[..source].iter().position(same);
+    if let Some(first) = first {
+        let feed = &mut state.feeds[source];
+        feed.duplicate_of = Some(first);
+        // Its pages, late or not, are dropped from now on.
+        feed.load.generation += 1;
+        feed.load.loading = false;
+        feed.load.scanned = 0;
+    }
+    vec![]
+}
+
+fn on_load_failed(state: &mut State, source: SourceId, generation: u64, error: StoreError) {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return;
+    };
+    if generation != feed.load.generation {
+        return;
+    }
+    feed.load.loading = false;
+    feed.load.incomplete = true;
+    let quiet = feeds::not_enabled(&error) && state.feeds.len() > 1;
+    state.feeds[source].load.error = Some(error.clone());
+    if quiet || state.startup_error().is_some() {
+        return;
+    }
+    let text = if state.feeds.len() > 1 {
+        let label = &state.feeds[source].source.label;
+        format!("Listing {label} failed: {error} (s: sources)")
+    } else {
+        format!("Listing failed: {error}")
+    };
+    state.set_status(Tone::Error, text);
+    state.status_is_listing_failure = true;
+}
+
+fn on_page(state: &mut State, source: SourceId, generation: u64, page: Page) -> Vec<Effect> {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return vec![];
+    };
+    if generation != feed.load.generation {
         return vec![];
     }
-    state.load.scanned += page.scanned;
+    feed.load.scanned += page.scanned;
     let now = state.now;
     let mut fresh = Vec::with_capacity(page.pending.len());
     for secret in page.pending {
@@ -461,57 +627,69 @@ fn on_page(state: &mut State, generation: u64, page: Page) -> Vec<Effect> {
         });
         let dates = match known {
             Some(row) => row.dates.clone(),
-            None => state.trail.date(&secret, now),
+            None => state.feeds[source].trail.date(&secret, now),
         };
         fresh.push((secret, dates));
     }
-    state.list.upsert(fresh, generation);
-    match page.next_token {
-        Some(token) => vec![Effect::LoadPage {
+    state.list.upsert(source, fresh, generation);
+    if let Some(token) = page.next_token {
+        return vec![Effect::LoadPage {
+            source,
             generation,
             token: Some(token),
-        }],
-        None => {
-            // A dropped row's CloudTrail dates go back to the trail, in
-            // case a later listing shows it again.
-            for row in state.list.retain_seen(generation) {
-                if let Some(event) = row.dates.as_event(&row.secret) {
-                    state.trail.keep(event);
-                }
-            }
-            state.load.loading = false;
-            state.load.completed = true;
-            state.load.error = None;
-            if state.status_is_listing_failure {
-                state.status = None;
-                state.status_is_listing_failure = false;
-            }
-            look_up_deletions(state)
+        }];
+    }
+    // A dropped row's CloudTrail dates go back to the trail, in case a
+    // later listing shows it again.
+    for row in state.list.retain_seen(source, generation) {
+        if let Some(event) = row.dates.as_event(&row.secret) {
+            state.feeds[source].trail.keep(event);
         }
     }
+    let found = state.list.rows().filter(|r| r.source == source).count();
+    let load = &mut state.feeds[source].load;
+    load.loading = false;
+    load.completed = true;
+    load.error = None;
+    load.found = found;
+    if state.status_is_listing_failure && state.failing() == 0 {
+        state.status = None;
+        state.status_is_listing_failure = false;
+    }
+    look_up_deletions(state, source)
 }
 
-/// Asks CloudTrail about every deletion it has not dated yet.
-fn look_up_deletions(state: &mut State) -> Vec<Effect> {
+/// Asks CloudTrail about every deletion in this source it has not dated yet.
+fn look_up_deletions(state: &mut State, source: SourceId) -> Vec<Effect> {
     let undated = state
         .list
         .rows()
-        .filter(|r| !r.dates.from_cloudtrail())
+        .filter(|r| r.source == source && !r.dates.from_cloudtrail())
         .map(|r| r.secret.deleted_date);
-    match state.trail.start(undated, state.now) {
+    let trail = &mut state.feeds[source].trail;
+    match trail.start(undated, state.now) {
         Some(query) => vec![Effect::LookupDeletions {
-            generation: state.trail.generation,
+            source,
+            generation: trail.generation,
             query,
         }],
         None => vec![],
     }
 }
 
-fn on_deletions(state: &mut State, generation: u64, page: EventPage) -> Vec<Effect> {
-    if generation != state.trail.generation {
+fn on_deletions(
+    state: &mut State,
+    source: SourceId,
+    generation: u64,
+    page: EventPage,
+) -> Vec<Effect> {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return vec![];
+    };
+    if generation != feed.trail.generation {
         return vec![];
     }
-    let (next, events) = state.trail.page(page);
+    let (next, events) = feed.trail.page(page);
     let now = state.now;
     let mut changes = Vec::new();
     let mut unnamed = false;
@@ -526,7 +704,7 @@ fn on_deletions(state: &mut State, generation: u64, page: EventPage) -> Vec<Effe
             Some(row) if event.event_time < row.secret.deleted_date => {}
             _ => {
                 unnamed |= event.arn.is_none();
-                state.trail.keep(event);
+                state.feeds[source].trail.keep(event);
             }
         }
     }
@@ -535,18 +713,22 @@ fn on_deletions(state: &mut State, generation: u64, page: EventPage) -> Vec<Effe
         let undated: Vec<PendingSecret> = state
             .list
             .rows()
-            .filter(|r| !r.dates.from_cloudtrail())
+            .filter(|r| r.source == source && !r.dates.from_cloudtrail())
             .map(|r| r.secret.clone())
             .collect();
         for secret in undated {
-            let dates = state.trail.date(&secret, now);
+            let dates = state.feeds[source].trail.date(&secret, now);
             changes.push((secret.arn, dates));
         }
     }
     state.list.set_dates(changes);
     match next {
-        Some(query) => vec![Effect::LookupDeletions { generation, query }],
-        None if state.trail.take_again() => look_up_deletions(state),
+        Some(query) => vec![Effect::LookupDeletions {
+            source,
+            generation,
+            query,
+        }],
+        None if state.feeds[source].trail.take_again() => look_up_deletions(state, source),
         None => vec![],
     }
 }

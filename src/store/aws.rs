@@ -17,7 +17,7 @@ use tokio::sync::Mutex;
 
 use super::cloudtrail::{self, parse_event};
 use super::{
-    Arn, ErrorKind, EventPage, EventQuery, Page, PendingSecret, SecretStore, StoreError,
+    Arn, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, SecretStore, StoreError,
     StoreFuture,
 };
 
@@ -61,6 +61,7 @@ pub struct AwsStore {
 struct Clients {
     secrets: Client,
     trail: aws_sdk_cloudtrail::Client,
+    sts: aws_sdk_sts::Client,
 }
 
 impl AwsStore {
@@ -145,6 +146,19 @@ impl AwsStore {
         Ok(())
     }
 
+    async fn who(&self) -> Result<Identity, StoreError> {
+        let client = self.client().await?.sts;
+        let out = client
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(Identity {
+            account: out.account.unwrap_or_default(),
+            arn: out.arn.unwrap_or_default(),
+        })
+    }
+
     async fn lookup(&self, query: EventQuery) -> Result<EventPage, StoreError> {
         let client = self.client().await?.trail;
         let attribute = LookupAttribute::builder()
@@ -191,6 +205,10 @@ impl SecretStore for AwsStore {
     fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async move { self.settle(self.lookup(query).await).await })
     }
+
+    fn identity(&self) -> StoreFuture<'_, Identity> {
+        Box::pin(async move { self.settle(self.who().await).await })
+    }
 }
 
 fn client_for(config: &aws_config::SdkConfig) -> Result<Clients, StoreError> {
@@ -198,6 +216,7 @@ fn client_for(config: &aws_config::SdkConfig) -> Result<Clients, StoreError> {
         Some(_) => Ok(Clients {
             secrets: Client::new(config),
             trail: aws_sdk_cloudtrail::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
         }),
         None => Err(StoreError::new(
             ErrorKind::NoRegion,
@@ -205,6 +224,19 @@ fn client_for(config: &aws_config::SdkConfig) -> Result<Clients, StoreError> {
             "No AWS region is configured for this profile or environment.",
         )),
     }
+}
+
+/// Every profile in the config and credentials files, sorted, for
+/// `--profile all`.
+pub async fn defined_profiles() -> Vec<String> {
+    let (fs, env) = (Fs::real(), Env::real());
+    let Ok(profiles) = aws_config::profile::load(&fs, &env, &EnvConfigFiles::default(), None).await
+    else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = profiles.profiles().map(str::to_owned).collect();
+    names.sort_unstable();
+    names
 }
 
 /// A misspelt profile otherwise surfaces as a baffling missing-region or

@@ -1,22 +1,31 @@
-//! An in-memory store for `--demo` and fast tests, seeded from
-//! `assets/demo-secrets.json`. It pages, fails and dates deletions like
+//! In-memory stores for `--demo` and fast tests, seeded from
+//! `assets/demo-secrets*.json`. They page, fail and date deletions like
 //! Secrets Manager and CloudTrail do: a listing's `DeletedDate` is when
 //! `DeleteSecret` was called, and only the `DeleteSecret` event in
 //! CloudTrail tells the purge date and who deleted the secret.
+//!
+//! [`DemoStore::sources`] gives several sources: three regions in two
+//! accounts; one region is not enabled, and one profile has an expired SSO
+//! session.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
 use super::{
-    Arn, DeletionEvent, ErrorKind, EventPage, EventQuery, Page, PendingSecret, Principal,
+    Arn, DeletionEvent, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, Principal,
     SecretStore, StoreError, StoreFuture,
 };
 
+/// `prod` in `eu-west-1`, the busiest source.
 const SEED: &str = include_str!("../../assets/demo-secrets.json");
+/// `prod` in `us-east-1`: the same account, a few secrets.
+const SEED_US_EAST_1: &str = include_str!("../../assets/demo-secrets-us-east-1.json");
+/// `staging` in `eu-west-1`: another account.
+const SEED_STAGING: &str = include_str!("../../assets/demo-secrets-staging.json");
 const PAGE_SIZE: usize = 100;
 /// `LookupEvents` gives up to 50 events a page; smaller pages let the dates
 /// be watched firming up in the demo.
@@ -28,6 +37,10 @@ const DEFAULT_WINDOW_DAYS: i64 = 30;
 struct Seed {
     account: String,
     region: String,
+    /// The principal `GetCallerIdentity` names.
+    caller: String,
+    /// The first part of the active secrets' names.
+    active_prefix: String,
     active_secrets: usize,
     principals: HashMap<String, SeedPrincipal>,
     pending: Vec<SeedSecret>,
@@ -92,6 +105,14 @@ struct DemoSecret {
     restore_error: Option<String>,
 }
 
+/// One demo source: what `--profile`/`--region` would have named, and its
+/// store.
+pub struct DemoSource {
+    pub profile: String,
+    pub region: String,
+    pub store: Arc<dyn SecretStore>,
+}
+
 pub struct DemoStore {
     secrets: Mutex<Vec<DemoSecret>>,
     /// Every `DeleteSecret` event CloudTrail holds, newest first. A restore
@@ -101,6 +122,8 @@ pub struct DemoStore {
     /// CloudTrail answers slower than Secrets Manager.
     events_latency: Duration,
     region: String,
+    account: String,
+    caller: String,
     /// The seed's `now`, and when it was: the demo's clock runs on from it.
     seeded_at: (Timestamp, Instant),
 }
@@ -108,9 +131,71 @@ pub struct DemoStore {
 impl DemoStore {
     /// The seeded store, with deletion dates counted from `now`.
     pub fn seeded(now: Timestamp, latency: Duration) -> Result<Self, StoreError> {
+        Self::from_seed(SEED, now, latency)
+    }
+
+    /// Every demo source, in a stable order, with deletion dates counted
+    /// from `now`.
+    pub fn sources(now: Timestamp, latency: Duration) -> Result<Vec<DemoSource>, StoreError> {
+        let invalid = |code| {
+            StoreError::new(
+                ErrorKind::InvalidCredentials,
+                Some(code),
+                "The security token included in the request is invalid.",
+            )
+        };
+        let expired = StoreError::new(
+            ErrorKind::ExpiredCredentials,
+            None,
+            "the SSO session for profile sandbox has expired; run aws sso login --profile sandbox",
+        );
+        let stores: [(&str, &str, Arc<dyn SecretStore>); 5] = [
+            ("prod", "eu-west-1", Arc::new(Self::seeded(now, latency)?)),
+            (
+                "prod",
+                "us-east-1",
+                Arc::new(Self::from_seed(SEED_US_EAST_1, now, latency)?),
+            ),
+            // An opt-in region nobody enabled: AWS does not know the keys there.
+            (
+                "prod",
+                "ap-south-2",
+                Arc::new(FailingStore {
+                    error: invalid("UnrecognizedClientException"),
+                    identity_error: invalid("InvalidClientTokenId"),
+                    latency,
+                }),
+            ),
+            (
+                "staging",
+                "eu-west-1",
+                Arc::new(Self::from_seed(SEED_STAGING, now, latency)?),
+            ),
+            // The SDK fails before any request leaves.
+            (
+                "sandbox",
+                "eu-west-1",
+                Arc::new(FailingStore {
+                    error: expired.clone(),
+                    identity_error: expired,
+                    latency,
+                }),
+            ),
+        ];
+        Ok(stores
+            .into_iter()
+            .map(|(profile, region, store)| DemoSource {
+                profile: profile.to_owned(),
+                region: region.to_owned(),
+                store,
+            })
+            .collect())
+    }
+
+    fn from_seed(json: &str, now: Timestamp, latency: Duration) -> Result<Self, StoreError> {
         let bad_seed =
             |m: String| StoreError::new(ErrorKind::Other, None, format!("demo data: {m}"));
-        let seed: Seed = serde_json::from_str(SEED).map_err(|e| bad_seed(e.to_string()))?;
+        let seed: Seed = serde_json::from_str(json).map_err(|e| bad_seed(e.to_string()))?;
         let arn = |name: &str| {
             Arn::new(format!(
                 "arn:aws:secretsmanager:{}:{}:secret:{name}-{}",
@@ -164,7 +249,7 @@ impl DemoStore {
                     recovery_window_days: (window != DEFAULT_WINDOW_DAYS || !dated)
                         .then_some(window),
                     forced: false,
-                    principal: std::sync::Arc::new(Principal {
+                    principal: Arc::new(Principal {
                         kind: Some(principal.kind.clone()),
                         arn: Some(principal.arn.clone()),
                         short: Some(principal.short.clone()),
@@ -203,7 +288,8 @@ impl DemoStore {
         // Active secrets, interleaved so pending ones turn up on every page.
         let teams = ["orders", "payments", "identity", "search", "ledger", "mail"];
         for i in 0..seed.active_secrets {
-            let name = format!("prod/{}/service-{i:04}", teams[i % teams.len()]);
+            let team = teams[i % teams.len()];
+            let name = format!("{}/{team}/service-{i:04}", seed.active_prefix);
             let at = (i * 7919) % (secrets.len() + 1);
             secrets.insert(
                 at,
@@ -222,6 +308,8 @@ impl DemoStore {
             latency,
             events_latency: latency * 3,
             region: seed.region,
+            account: seed.account,
+            caller: seed.caller,
             seeded_at: (now, Instant::now()),
         })
     }
@@ -296,11 +384,11 @@ impl DemoStore {
                 ErrorKind::AccessDenied,
                 Some(code),
                 format!(
-                    "User: arn:aws:sts::123456789012:assumed-role/ops-readonly/demo is not \
+                    "User: arn:aws:sts::{}:assumed-role/ops-readonly/demo is not \
                      authorized to perform: secretsmanager:RestoreSecret on resource: {} \
                      because no identity-based policy allows the \
                      secretsmanager:RestoreSecret action",
-                    secret.name
+                    self.account, secret.name
                 ),
             ));
         }
@@ -315,6 +403,16 @@ impl DemoStore {
 }
 
 impl SecretStore for DemoStore {
+    fn identity(&self) -> StoreFuture<'_, Identity> {
+        Box::pin(async move {
+            tokio::time::sleep(self.latency).await;
+            Ok(Identity {
+                account: self.account.clone(),
+                arn: self.caller.clone(),
+            })
+        })
+    }
+
     fn list_page(&self, token: Option<String>) -> StoreFuture<'_, Page> {
         Box::pin(async move {
             tokio::time::sleep(self.latency).await;
@@ -334,6 +432,44 @@ impl SecretStore for DemoStore {
             tokio::time::sleep(self.events_latency).await;
             self.events_at(query, self.now())
         })
+    }
+}
+
+/// A source whose every call fails the same way, after the usual latency:
+/// a region not enabled, or credentials the SDK cannot refresh.
+struct FailingStore {
+    /// What Secrets Manager and CloudTrail answer.
+    error: StoreError,
+    /// What STS answers.
+    identity_error: StoreError,
+    latency: Duration,
+}
+
+impl FailingStore {
+    fn fail<T>(&self, error: &StoreError) -> StoreFuture<'_, T> {
+        let error = error.clone();
+        Box::pin(async move {
+            tokio::time::sleep(self.latency).await;
+            Err(error)
+        })
+    }
+}
+
+impl SecretStore for FailingStore {
+    fn list_page(&self, _: Option<String>) -> StoreFuture<'_, Page> {
+        self.fail(&self.error)
+    }
+
+    fn restore(&self, _: Arn) -> StoreFuture<'_, ()> {
+        self.fail(&self.error)
+    }
+
+    fn identity(&self) -> StoreFuture<'_, Identity> {
+        self.fail(&self.identity_error)
+    }
+
+    fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
+        self.fail(&self.error)
     }
 }
 
@@ -603,6 +739,146 @@ mod tests {
             .restore_now(&Arn::new("arn:aws:secretsmanager:eu-west-1:1:secret:gone"))
             .unwrap_err();
         assert_eq!(err.kind, ErrorKind::NotFound);
+    }
+
+    /// A store's pending secrets and events, through the trait.
+    async fn listing(store: &dyn SecretStore) -> (Vec<PendingSecret>, Vec<DeletionEvent>) {
+        let (mut pending, mut token) = (vec![], None);
+        loop {
+            let page = store.list_page(token).await.unwrap();
+            pending.extend(page.pending);
+            token = page.next_token;
+            if token.is_none() {
+                break;
+            }
+        }
+        let (mut events, mut token) = (vec![], None);
+        loop {
+            let query = EventQuery {
+                start: now() - SignedDuration::from_hours(90 * 24),
+                end: Some(now()),
+                token,
+            };
+            let page = store.deletion_events(query).await.unwrap();
+            events.extend(page.events);
+            token = page.next_token;
+            if token.is_none() {
+                return (pending, events);
+            }
+        }
+    }
+
+    fn sources() -> Vec<DemoSource> {
+        DemoStore::sources(now(), Duration::ZERO).unwrap()
+    }
+
+    #[test]
+    fn sources_are_three_regions_in_two_accounts_and_two_broken_ones() {
+        let names: Vec<(String, String)> = sources()
+            .into_iter()
+            .map(|s| (s.profile, s.region))
+            .collect();
+        let expected = [
+            ("prod", "eu-west-1"),
+            ("prod", "us-east-1"),
+            ("prod", "ap-south-2"),
+            ("staging", "eu-west-1"),
+            ("sandbox", "eu-west-1"),
+        ];
+        assert_eq!(names, expected.map(|(p, r)| (p.into(), r.into())));
+    }
+
+    #[tokio::test]
+    async fn healthy_sources_list_their_own_secrets_with_their_events() {
+        let sources = sources();
+        let mut names_by_account: HashMap<&str, Vec<String>> = HashMap::new();
+        for (i, account, count) in [
+            (0, "123456789012", 44),
+            (1, "123456789012", 6),
+            (3, "210987654321", 8),
+        ] {
+            let source = &sources[i];
+            let store = source.store.as_ref();
+            let identity = store.identity().await.unwrap();
+            assert_eq!(identity.account, account);
+            assert!(
+                identity
+                    .arn
+                    .starts_with(&format!("arn:aws:sts::{account}:"))
+            );
+            let (pending, events) = listing(store).await;
+            assert_eq!(pending.len(), count, "{}", source.region);
+            let prefix = format!("arn:aws:secretsmanager:{}:{account}:secret:", source.region);
+            assert!(pending.iter().all(|s| s.arn.as_str().starts_with(&prefix)));
+            assert!(pending.iter().all(|s| s.deleted_date < now()));
+            for e in &events {
+                assert!(e.principal.arn.as_ref().unwrap().contains(account));
+            }
+            let due_hours: Vec<i64> = pending
+                .iter()
+                .filter(|s| s.name != FRESH)
+                .map(|s| {
+                    let event = purge::pick_event(s, now(), &events);
+                    let event = event.unwrap_or_else(|| panic!("no event for {}", s.name));
+                    let purge = purge::read(s.deleted_date, now(), Some(event)).purge;
+                    purge.earliest().duration_since(now()).as_hours()
+                })
+                .collect();
+            assert!(due_hours.iter().any(|h| (0..24).contains(h)), "{i}");
+            names_by_account
+                .entry(account)
+                .or_default()
+                .extend(pending.into_iter().map(|s| s.name));
+        }
+        assert_eq!(
+            sources[3].store.identity().await.unwrap().arn,
+            "arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_StagingAdmin_9a2b/bob@example.com"
+        );
+        let shared = "shared/datadog-api-key";
+        assert!(
+            names_by_account
+                .values()
+                .all(|n| n.iter().any(|n| n == shared))
+        );
+    }
+
+    #[tokio::test]
+    async fn broken_sources_fail_every_call() {
+        let sources = sources();
+        let arn = Arn::new("arn:aws:secretsmanager:eu-west-1:1:secret:any");
+        for (i, kind, code, identity_code) in [
+            (
+                2,
+                ErrorKind::InvalidCredentials,
+                Some("UnrecognizedClientException"),
+                Some("InvalidClientTokenId"),
+            ),
+            (4, ErrorKind::ExpiredCredentials, None, None),
+        ] {
+            let store = sources[i].store.as_ref();
+            let query = EventQuery {
+                start: now(),
+                end: None,
+                token: None,
+            };
+            let errors = [
+                store.list_page(None).await.unwrap_err(),
+                store.deletion_events(query).await.unwrap_err(),
+                store.restore(arn.clone()).await.unwrap_err(),
+            ];
+            for err in errors {
+                assert_eq!((err.kind, err.code.as_deref()), (kind, code), "{i}");
+            }
+            let err = store.identity().await.unwrap_err();
+            assert_eq!((err.kind, err.code.as_deref()), (kind, identity_code));
+        }
+        let err = sources[2].store.list_page(None).await.unwrap_err();
+        assert_eq!(
+            err.message,
+            "The security token included in the request is invalid."
+        );
+        let err = sources[4].store.identity().await.unwrap_err();
+        assert!(err.message.contains("aws sso login --profile sandbox"));
     }
 
     #[tokio::test]

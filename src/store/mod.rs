@@ -112,6 +112,14 @@ pub struct Page {
     pub next_token: Option<String>,
 }
 
+/// Who the credentials belong to, from STS `GetCallerIdentity`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub account: String,
+    /// The caller's principal ARN.
+    pub arn: String,
+}
+
 /// What kind of failure, so the UI can say what to do about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -167,6 +175,10 @@ pub trait SecretStore: Send + Sync {
 
     /// `RestoreSecret` on one ARN.
     fn restore(&self, arn: Arn) -> StoreFuture<'_, ()>;
+
+    /// STS `GetCallerIdentity`: the account and principal, needing no
+    /// permission.
+    fn identity(&self) -> StoreFuture<'_, Identity>;
 
     /// One page of CloudTrail `LookupEvents` for `DeleteSecret` in the
     /// listed region. The caller paces these calls (2 per second per region).

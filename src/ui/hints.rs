@@ -26,5 +26,7 @@ pub(super) fn hint_line_where(scope: Scope, keep: impl Fn(Action) -> bool) -> Li
 
 /// The only keys that help on the startup error screen.
 pub(super) fn startup_error_hints() -> Line<'static> {
-    hint_line_where(Scope::List, |a| matches!(a, Action::Refresh | Action::Quit))
+    hint_line_where(Scope::List, |a| {
+        matches!(a, Action::Refresh | Action::Quit | Action::ShowSources)
+    })
 }

@@ -11,7 +11,6 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::trail::Phase;
 use crate::app::{Mode, State, Tone};
 use crate::keys::Scope;
 use crate::layout::{Areas, Footer, split};
@@ -73,6 +72,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Mode::Confirm(target) => overlay::confirm(frame, state, target),
         Mode::Help => overlay::help(frame),
         Mode::Message => overlay::message(frame, state),
+        Mode::Sources => overlay::sources(frame, state),
         Mode::List | Mode::Filter => {}
     }
 }
@@ -95,10 +95,45 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     let title = Line::from(vec![
         Span::styled(title, Style::new().bold().reversed()),
         Span::raw(" "),
-        Span::raw(cell(&state.source().label, room)),
+        Span::raw(cell(&sources_summary(state), room)),
     ]);
     frame.render_widget(Paragraph::new(title), left);
     frame.render_widget(Paragraph::new(counts), right);
+}
+
+/// Who and where: the source and identity when there is one; a count of
+/// accounts, regions and failures when there are many.
+fn sources_summary(state: &State) -> String {
+    let feeds = state.feeds();
+    if let [feed] = feeds {
+        return match &feed.identity {
+            Some(id) => {
+                let who = id.arn.rsplit(['/', ':']).next().unwrap_or("");
+                format!("{} · {} {who}", feed.source.label, id.account)
+            }
+            None => feed.source.label.clone(),
+        };
+    }
+    let live = || feeds.iter().filter(|f| f.duplicate_of.is_none());
+    let regions: std::collections::HashSet<_> = live().map(|f| &f.source.region).collect();
+    let accounts: std::collections::HashSet<_> = live().filter_map(|f| f.account()).collect();
+    let plural = |n: usize, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    let mut text = format!(
+        "{} · {}",
+        plural(accounts.len(), "account"),
+        plural(regions.len(), "region")
+    );
+    let failing = state.failing();
+    if failing > 0 {
+        text.push_str(&format!(" · {failing} failing (s)"));
+    }
+    text
 }
 
 /// "⠋ Dating by CloudTrail, page 3 · 44 scheduled for deletion · 604
@@ -106,11 +141,11 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
 fn header_counts(state: &State, short: bool) -> Line<'static> {
     let busy = Style::new().fg(Color::Cyan);
     let mut counts = Vec::new();
-    if state.load().loading {
+    if state.loading() {
         let text = if short { "Listing" } else { "Loading…" };
         counts.push(Span::styled(format!("{} {text} · ", spinner(state)), busy));
     }
-    if let Phase::Reading { pages } = state.trail().phase {
+    if let Some(pages) = state.dating() {
         let page = pages + 1;
         let text = if short {
             format!("CloudTrail p{page}")
@@ -126,9 +161,9 @@ fn header_counts(state: &State, short: bool) -> Line<'static> {
         } else {
             format!("{} of {pending}", thousands(state.list().visible_len()))
         };
-        let scanned = thousands(state.load().scanned);
+        let scanned = thousands(state.scanned());
         // A listing that stopped early must not read as all there is.
-        let (more, cut) = if state.load().incomplete {
+        let (more, cut) = if state.incomplete() {
             (
                 "+",
                 if short {

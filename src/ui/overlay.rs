@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{dates, hints};
 use crate::advice;
-use crate::app::{State, Target};
+use crate::app::{FeedState, Source, State, Target};
 use crate::keys::{self, Scope};
 use crate::purge::span;
 use crate::store::StoreError;
@@ -249,7 +249,12 @@ fn cut_to(mut body: Vec<Line<'static>>, footer: Line<'static>, rows: usize) -> V
     body
 }
 
-pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &StoreError) {
+pub fn startup_error(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    (error, source): (&StoreError, &Source),
+) {
     let width = area.width.saturating_sub(4).min(100);
     // Border and padding take four columns.
     let text_width = usize::from(width.saturating_sub(4));
@@ -257,16 +262,16 @@ pub fn startup_error(frame: &mut Frame, area: Rect, state: &State, error: &Store
         Line::styled(advice::headline(error.kind), Style::new().bold().red()),
         Line::default(),
     ];
-    lines.extend(wrapped_field(
-        "Listing",
-        &state.source().label,
-        text_width,
-        2,
-    ));
+    lines.extend(wrapped_field("Listing", &source.label, text_width, 2));
+    let others = state.feeds().len() - 1;
+    if others > 0 {
+        let text = format!("and {others} more sources failed too; s shows each");
+        lines.extend(wrapped_field("", &text, text_width, 2));
+    }
     // Long SDK errors are cut so the fix always fits.
     lines.extend(wrapped_field("Error", &error.to_string(), text_width, 5));
     lines.push(Line::default());
-    let fix = advice::fix(error, state.source());
+    let fix = advice::fix(error, source);
     lines.extend(wrapped_field("Fix", &fix, text_width, 4));
     lines.push(Line::default());
     lines.push(hints::startup_error_hints());
@@ -304,6 +309,87 @@ pub fn message(frame: &mut Frame, state: &State) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(" Message ")
+        .padding(Padding::horizontal(1));
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// Every source: profile, account, region, state; for a failed one, its
+/// error and the fix.
+pub fn sources(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    let width = area.width.saturating_sub(2).min(110);
+    let text_width = usize::from(width.saturating_sub(4)).max(1);
+    let bold = Style::new().bold();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{:<14} ", "Profile"), bold),
+        Span::styled(format!("{:<13} ", "Account"), bold),
+        Span::styled(format!("{:<15} ", "Region"), bold),
+        Span::styled("State", bold),
+    ])];
+    for (id, feed) in state.feeds().iter().enumerate() {
+        let source = &feed.source;
+        let profile = source.profile.as_deref().unwrap_or("default");
+        let account = feed.account().unwrap_or("?");
+        let region = source.region.as_deref().unwrap_or("(not set)");
+        let (text, style) = match state.feed_state(id) {
+            FeedState::Listing => ("listing…".to_owned(), Style::new().fg(Color::Cyan)),
+            FeedState::Done { found } => (format!("done, {found} scheduled"), Style::new()),
+            FeedState::NotEnabled => ("not enabled".to_owned(), Style::new().dim()),
+            FeedState::Duplicate(of) => {
+                let other = state.feeds()[of]
+                    .source
+                    .profile
+                    .as_deref()
+                    .unwrap_or("default");
+                (
+                    format!("same account and region as {other}"),
+                    Style::new().dim(),
+                )
+            }
+            FeedState::Failed(e) => (
+                format!("failed: {}", advice::headline(e.kind)),
+                Style::new().red(),
+            ),
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<14} ", truncate(&sanitize(profile), 14))),
+            Span::raw(format!("{account:<13} ")),
+            Span::raw(format!("{:<15} ", truncate(&sanitize(region), 15))),
+            Span::styled(text, style),
+        ]));
+        if let Some(identity) = &feed.identity
+            && state.feeds().len() > 1
+        {
+            lines.extend(wrapped_field(
+                "",
+                &format!("as {}", identity.arn),
+                text_width,
+                1,
+            ));
+        }
+        if let FeedState::Failed(error) = state.feed_state(id) {
+            lines.extend(wrapped_field("", &error.to_string(), text_width, 2));
+            lines.extend(wrapped_field(
+                "",
+                &advice::fix(&error, source),
+                text_width,
+                2,
+            ));
+        }
+    }
+    let room = usize::from(area.height.saturating_sub(4)).max(1);
+    if lines.len() > room {
+        lines.truncate(room.saturating_sub(1));
+        lines.push(Line::from("…"));
+    }
+    lines.push(Line::default());
+    lines.push(hints::hint_line(Scope::Sources));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Sources ")
         .padding(Padding::horizontal(1));
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);

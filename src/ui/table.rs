@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table, TableState};
 
 use super::dates;
 use crate::app::State;
+use crate::app::feeds::arn_region_account;
 use crate::app::list::{RestoreState, Row};
 use crate::purge::{Urgency, time_left, urgency};
 use crate::text::{cell, display_width};
@@ -18,6 +19,9 @@ use crate::text::{cell, display_width};
 enum Column {
     Marker,
     Name,
+    /// With more than one region or account among the sources.
+    Region,
+    Account,
     Purge,
     Left,
     Deleted,
@@ -25,9 +29,11 @@ enum Column {
     Description,
 }
 
-const ORDER: [Column; 7] = [
+const ORDER: [Column; 9] = [
     Column::Marker,
     Column::Name,
+    Column::Region,
+    Column::Account,
     Column::Purge,
     Column::Left,
     Column::Deleted,
@@ -47,7 +53,34 @@ const BY_MAX: u16 = 20;
 const DESCRIPTION_MIN: u16 = 16;
 
 /// Which columns fit in `total` cells, and how wide each is.
-fn layout(total: u16, longest_name: usize, longest_by: usize) -> Vec<(Column, u16)> {
+/// Which of Region and Account the sources make worth a column.
+#[derive(Debug, Clone, Copy, Default)]
+struct Spread {
+    regions: bool,
+    accounts: bool,
+}
+
+fn spread(state: &State) -> Spread {
+    use std::collections::HashSet;
+    let feeds = state.feeds().iter().filter(|f| f.duplicate_of.is_none());
+    let regions: HashSet<_> = feeds.clone().map(|f| &f.source.region).collect();
+    let accounts: HashSet<_> = feeds.map(|f| f.account()).collect();
+    Spread {
+        regions: regions.len() > 1,
+        accounts: accounts.len() > 1,
+    }
+}
+
+/// "ap-southeast-4".
+const REGION_WIDTH: u16 = 14;
+const ACCOUNT_WIDTH: u16 = 12;
+
+fn layout(
+    total: u16,
+    longest_name: usize,
+    longest_by: usize,
+    spread: Spread,
+) -> Vec<(Column, u16)> {
     let longest_name = u16::try_from(longest_name).unwrap_or(u16::MAX).max(4);
     let by = u16::try_from(longest_by)
         .unwrap_or(u16::MAX)
@@ -59,12 +92,16 @@ fn layout(total: u16, longest_name: usize, longest_by: usize) -> Vec<(Column, u1
         Column::Deleted => DATE_WIDTH,
         Column::By => by,
         Column::Description => DESCRIPTION_MIN,
+        Column::Region => REGION_WIDTH,
+        Column::Account => ACCOUNT_WIDTH,
         Column::Name => 0,
     };
-    let mut shown: Vec<Column> = ORDER
-        .into_iter()
-        .filter(|c| !OPTIONAL.contains(c))
-        .collect();
+    let wanted = |c: &Column| match c {
+        Column::Region => spread.regions,
+        Column::Account => spread.accounts,
+        c => !OPTIONAL.contains(c),
+    };
+    let mut shown: Vec<Column> = ORDER.into_iter().filter(wanted).collect();
     let need = |cols: &[Column]| -> u16 {
         let gaps = u16::try_from(cols.len().saturating_sub(1)).unwrap_or(0);
         cols.iter().map(|&c| fixed(c)).sum::<u16>() + gaps
@@ -106,7 +143,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .map(|r| display_width(&dates::deleted_by(&r.dates)))
         .max()
         .unwrap_or(0);
-    let columns = layout(area.width, state.list().name_width(), longest_by);
+    let columns = layout(
+        area.width,
+        state.list().name_width(),
+        longest_by,
+        spread(state),
+    );
     let widths: Vec<Constraint> = columns
         .iter()
         .map(|&(_, w)| Constraint::Length(w))
@@ -123,6 +165,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Column::Deleted => format!("Deleted ({zone})"),
             Column::By => "By".to_owned(),
             Column::Description => "Description".to_owned(),
+            Column::Region => "Region".to_owned(),
+            Column::Account => "Account".to_owned(),
         })
     }))
     .style(Style::new().bold().underlined());
@@ -167,6 +211,12 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
                 Some(_) => Cell::from(cell(&dates::deleted_by(&row.dates), width)),
                 None => Cell::from("—").dim(),
             },
+            Column::Region => {
+                Cell::from(cell(arn_region_account(row.secret.arn.as_str()).0, width))
+            }
+            Column::Account => {
+                Cell::from(cell(arn_region_account(row.secret.arn.as_str()).1, width))
+            }
             Column::Description => {
                 let description = row.secret.description.as_deref().unwrap_or("");
                 Cell::from(cell(description, width)).dim()
@@ -209,6 +259,26 @@ fn render_empty(frame: &mut Frame, area: Rect, state: &State) {
 mod tests {
     use super::*;
 
+    fn layout_one(total: u16, name: usize, by: usize) -> Vec<(Column, u16)> {
+        layout(total, name, by, Spread::default())
+    }
+
+    #[test]
+    fn many_regions_and_accounts_get_their_columns() {
+        use Column::*;
+        let both = Spread {
+            regions: true,
+            accounts: true,
+        };
+        let cols: Vec<Column> = layout(160, 30, 16, both).iter().map(|&(c, _)| c).collect();
+        assert_eq!(&cols[..4], [Marker, Name, Region, Account]);
+        let cols: Vec<Column> = layout(80, 30, 16, both).iter().map(|&(c, _)| c).collect();
+        assert!(
+            cols.contains(&Region) && cols.contains(&Account),
+            "{cols:?}"
+        );
+    }
+
     fn names(cols: &[(Column, u16)]) -> Vec<Column> {
         cols.iter().map(|&(c, _)| c).collect()
     }
@@ -216,26 +286,33 @@ mod tests {
     #[test]
     fn columns_give_way_description_first_then_deleted_then_by() {
         use Column::*;
-        let wide = layout(160, 30, 16);
-        assert_eq!(names(&wide), ORDER);
-        assert_eq!(wide.iter().map(|&(_, w)| w).sum::<u16>() + 6, 160);
-        assert_eq!(names(&layout(80, 30, 16)), [Marker, Name, Purge, Left, By]);
+        let wide = layout_one(160, 30, 16);
         assert_eq!(
-            layout(80, 30, 16)[1],
+            names(&wide),
+            [Marker, Name, Purge, Left, Deleted, By, Description],
+            "one region, one account: no columns for them"
+        );
+        assert_eq!(wide.iter().map(|&(_, w)| w).sum::<u16>() + 6, 160);
+        assert_eq!(
+            names(&layout_one(80, 30, 16)),
+            [Marker, Name, Purge, Left, By]
+        );
+        assert_eq!(
+            layout_one(80, 30, 16)[1],
             (Name, 30),
             "names are not cut for a column"
         );
-        assert_eq!(names(&layout(60, 30, 16)), [Marker, Name, Purge, Left]);
-        let narrow = layout(40, 30, 16);
+        assert_eq!(names(&layout_one(60, 30, 16)), [Marker, Name, Purge, Left]);
+        let narrow = layout_one(40, 30, 16);
         assert_eq!(names(&narrow), [Marker, Name, Purge, Left]);
         assert!(narrow.iter().map(|&(_, w)| w).sum::<u16>() + 3 <= 40);
     }
 
     #[test]
     fn names_get_the_room_they_need_and_no_more() {
-        let cols = layout(160, 12, 5);
+        let cols = layout_one(160, 12, 5);
         assert_eq!(cols[1], (Column::Name, 12));
-        let cols = layout(160, 200, 5);
+        let cols = layout_one(160, 200, 5);
         let description = cols.last().unwrap().1;
         assert_eq!(
             description, DESCRIPTION_MIN,

@@ -144,6 +144,7 @@ fn loaded() -> (State, Screen) {
         update(
             &mut state,
             Msg::PageLoaded {
+                source: 0,
                 generation: 1,
                 page,
             },
@@ -158,7 +159,14 @@ fn loaded() -> (State, Screen) {
             unreadable: 0,
             next_token,
         };
-        update(&mut state, Msg::DeletionsLoaded { generation, page });
+        update(
+            &mut state,
+            Msg::DeletionsLoaded {
+                source: 0,
+                generation,
+                page,
+            },
+        );
     }
     assert_eq!(state.list().len(), ROWS);
     let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("a test terminal");
@@ -240,7 +248,11 @@ fn keys() {
         pages.time(
             &mut state,
             &mut terminal,
-            Msg::PageLoaded { generation, page },
+            Msg::PageLoaded {
+                source: 0,
+                generation,
+                page,
+            },
         );
     }
     pages.report("a page arriving");
@@ -249,6 +261,7 @@ fn keys() {
     for i in 0..300 {
         let row = state.list().get(&arn(i * 311)).expect("a listed row");
         let target = reprieve::app::Target {
+            source: 0,
             arn: row.secret.arn.clone(),
             name: row.secret.name.clone(),
             deleted_date: row.secret.deleted_date,
@@ -504,6 +517,7 @@ async fn reprieve_listing(url: &str) -> (usize, Duration, Duration) {
         update(
             &mut state,
             Msg::PageLoaded {
+                source: 0,
                 generation: 1,
                 page,
             },

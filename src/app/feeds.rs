@@ -1,0 +1,142 @@
+//! Where secrets come from: one profile (or endpoint) in one region, its
+//! identity, its listing and its CloudTrail lookups. Each feed fails on its
+//! own; rows stay keyed by ARN, which names region and account.
+
+use crate::store::{ErrorKind, Identity, StoreError};
+
+use super::trail::Trail;
+
+/// Index of a feed in `State`; results and rows carry it.
+pub type SourceId = usize;
+
+/// What the operator asked for: a profile (or an endpoint) and a region.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// For the header when there is one source: "us-east-1 · profile prod".
+    pub label: String,
+    /// The profile a fix should name (`aws sso login --profile X`).
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Load {
+    pub generation: u64,
+    pub loading: bool,
+    /// Entries seen by the current (or last) listing, pending or not.
+    pub scanned: usize,
+    /// A listing has run to its last page at least once.
+    pub completed: bool,
+    /// The latest listing failed before its last page: the rows are not
+    /// all there is.
+    pub incomplete: bool,
+    pub error: Option<StoreError>,
+    /// Pending secrets the last complete listing found.
+    pub found: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Feed {
+    pub source: Source,
+    /// From STS; `None` until it answers, or when it could not.
+    pub identity: Option<Identity>,
+    pub identity_error: Option<StoreError>,
+    /// Another feed reaches the same account and region: this one is not
+    /// listed.
+    pub duplicate_of: Option<SourceId>,
+    pub load: Load,
+    /// CloudTrail's `DeleteSecret` events: exact purge dates and who deleted.
+    pub trail: Trail,
+}
+
+/// What the sources pane says of a feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedState {
+    Listing,
+    Done {
+        found: usize,
+    },
+    /// An opt-in region the account has not enabled.
+    NotEnabled,
+    Duplicate(SourceId),
+    Failed(StoreError),
+}
+
+impl Feed {
+    pub fn new(source: Source) -> Self {
+        Feed {
+            source,
+            ..Feed::default()
+        }
+    }
+
+    /// The account, from STS or from the rows' ARNs' owner.
+    pub fn account(&self) -> Option<&str> {
+        self.identity.as_ref().map(|i| i.account.as_str())
+    }
+
+    /// `peer_ok`: another feed with the same credentials listed fine, so an
+    /// unrecognised token here means the region is not enabled.
+    pub fn state(&self, peer_ok: bool) -> FeedState {
+        if let Some(of) = self.duplicate_of {
+            return FeedState::Duplicate(of);
+        }
+        if self.load.loading {
+            return FeedState::Listing;
+        }
+        match &self.load.error {
+            Some(e) if peer_ok && not_enabled(e) => FeedState::NotEnabled,
+            Some(e) => FeedState::Failed(e.clone()),
+            None if self.load.completed => FeedState::Done {
+                found: self.load.found,
+            },
+            None => FeedState::Listing,
+        }
+    }
+
+    /// Listed to the end at least once, without a failure since.
+    pub fn listed(&self) -> bool {
+        self.load.completed && self.load.error.is_none()
+    }
+}
+
+/// An opt-in region the account has not enabled answers that the token is
+/// not recognised (see AWS-NOTES): not an error to fix.
+pub fn not_enabled(error: &StoreError) -> bool {
+    error.kind == ErrorKind::InvalidCredentials
+        && error.code.as_deref() == Some("UnrecognizedClientException")
+}
+
+/// Region and account from an ARN: `arn:aws:secretsmanager:REGION:ACCOUNT:…`.
+pub fn arn_region_account(arn: &str) -> (&str, &str) {
+    let mut parts = arn.splitn(6, ':').skip(3);
+    let region = parts.next().unwrap_or("");
+    let account = parts.next().unwrap_or("");
+    (region, account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_name_their_region_and_account() {
+        let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf";
+        assert_eq!(arn_region_account(arn), ("eu-west-1", "111122223333"));
+        assert_eq!(arn_region_account("not an arn"), ("", ""));
+    }
+
+    #[test]
+    fn an_unrecognised_token_in_one_region_is_not_enabled_not_failed() {
+        let mut feed = Feed::new(Source::default());
+        feed.load.error = Some(StoreError::new(
+            ErrorKind::InvalidCredentials,
+            Some("UnrecognizedClientException"),
+            "The security token included in the request is invalid",
+        ));
+        assert_eq!(feed.state(true), FeedState::NotEnabled);
+        // Alone, the same answer means the credentials are wrong.
+        assert!(matches!(feed.state(false), FeedState::Failed(_)));
+    }
+}
