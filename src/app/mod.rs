@@ -591,7 +591,8 @@ fn on_load_failed(state: &mut State, source: SourceId, generation: u64, error: S
         return;
     }
     feed.load.loading = false;
-    feed.load.incomplete = true;
+    // Stopped partway: what was listed is not all there is.
+    feed.load.incomplete = feed.load.scanned > 0;
     let quiet = feeds::not_enabled(&error) && state.feeds.len() > 1;
     state.feeds[source].load.error = Some(error.clone());
     if quiet || state.startup_error().is_some() {

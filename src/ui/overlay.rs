@@ -362,12 +362,9 @@ pub fn sources(frame: &mut Frame, state: &State) {
         if let Some(identity) = &feed.identity
             && state.feeds().len() > 1
         {
-            lines.extend(wrapped_field(
-                "",
-                &format!("as {}", identity.arn),
-                text_width,
-                1,
-            ));
+            // "assumed-role/Role/session", without the partition and account.
+            let who = identity.arn.splitn(6, ':').nth(5).unwrap_or(&identity.arn);
+            lines.extend(wrapped_field("", &format!("as {who}"), text_width, 2));
         }
         if let FeedState::Failed(error) = state.feed_state(id) {
             lines.extend(wrapped_field("", &error.to_string(), text_width, 2));

@@ -1,0 +1,337 @@
+//! `update` with several sources: pages interleave, failures stay with
+//! their source, duplicates are listed once, restores go back to the source.
+#![allow(clippy::unwrap_used)]
+
+mod fixtures;
+
+use fixtures::*;
+use jiff::tz::TimeZone;
+use reprieve::app::{Action, Effect, FeedState, Mode, Msg, Source, State, update};
+use reprieve::store::{Arn, ErrorKind, Identity, PendingSecret, StoreError};
+
+fn source(profile: &str, region: &str) -> Source {
+    Source {
+        label: format!("{region} · profile {profile}"),
+        profile: Some(profile.into()),
+        region: Some(region.into()),
+        endpoint_url: None,
+    }
+}
+
+/// prod in us-east-1 and eu-west-1, staging in eu-west-1.
+fn three() -> (State, Vec<Effect>) {
+    let mut state = State::with_sources(
+        vec![
+            source("prod", "us-east-1"),
+            source("prod", "eu-west-1"),
+            source("staging", "eu-west-1"),
+        ],
+        TimeZone::UTC,
+        now(),
+    );
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 160,
+            height: 30,
+        },
+    );
+    let effects = state.start();
+    (state, effects)
+}
+
+/// A pending secret of `account` in `region`.
+fn secret_in(region: &str, account: &str, name: &str, hours: f64) -> PendingSecret {
+    let mut s = secret(name, hours);
+    s.arn = Arn::new(format!(
+        "arn:aws:secretsmanager:{region}:{account}:secret:{name}-AbCdEf"
+    ));
+    s
+}
+
+fn page_of(
+    state: &mut State,
+    source: usize,
+    secrets: Vec<PendingSecret>,
+    next: Option<&str>,
+) -> Vec<Effect> {
+    let generation = state.feeds()[source].load.generation;
+    let page = page(secrets, 10, next);
+    update(
+        state,
+        Msg::PageLoaded {
+            source,
+            generation,
+            page,
+        },
+    )
+}
+
+fn identified(state: &mut State, source: usize, account: &str) {
+    let result = Ok(Identity {
+        account: account.into(),
+        arn: format!("arn:aws:sts::{account}:assumed-role/Admin/alice"),
+    });
+    update(state, Msg::Identified { source, result });
+}
+
+fn fail(state: &mut State, source: usize, error: StoreError) {
+    let generation = state.feeds()[source].load.generation;
+    update(
+        state,
+        Msg::LoadFailed {
+            source,
+            generation,
+            error,
+        },
+    );
+}
+
+fn expired() -> StoreError {
+    StoreError::new(
+        ErrorKind::ExpiredCredentials,
+        None,
+        "the SSO session has expired",
+    )
+}
+
+#[test]
+fn every_source_is_asked_who_it_is_and_listed_at_once() {
+    let (_, effects) = three();
+    for source in 0..3 {
+        assert!(
+            effects.contains(&Effect::Identify { source }),
+            "{effects:?}"
+        );
+        assert!(
+            effects.contains(&Effect::LoadPage {
+                source,
+                generation: 1,
+                token: None
+            }),
+            "{effects:?}"
+        );
+    }
+}
+
+#[test]
+fn pages_from_many_sources_interleave_soonest_first_and_a_late_page_is_dropped() {
+    let (mut state, _) = three();
+    let next = page_of(
+        &mut state,
+        0,
+        vec![secret_in("us-east-1", "1", "a", 50.0)],
+        Some("t"),
+    );
+    assert_eq!(
+        next,
+        vec![Effect::LoadPage {
+            source: 0,
+            generation: 1,
+            token: Some("t".into())
+        }],
+        "each source pages on its own"
+    );
+    page_of(
+        &mut state,
+        2,
+        vec![secret_in("eu-west-1", "2", "b", 10.0)],
+        None,
+    );
+    page_of(
+        &mut state,
+        1,
+        vec![secret_in("eu-west-1", "1", "c", 30.0)],
+        None,
+    );
+    page_of(
+        &mut state,
+        0,
+        vec![secret_in("us-east-1", "1", "d", 5.0)],
+        None,
+    );
+    assert_eq!(names(&state), ["d", "b", "c", "a"]);
+
+    act(&mut state, Action::Refresh);
+    // A page of source 1's earlier listing arrives after the refresh.
+    let stale = update(
+        &mut state,
+        Msg::PageLoaded {
+            source: 1,
+            generation: 1,
+            page: page(vec![secret_in("eu-west-1", "1", "old", 1.0)], 1, Some("x")),
+        },
+    );
+    assert!(stale.is_empty());
+    assert!(!names(&state).contains(&"old".to_owned()));
+}
+
+#[test]
+fn a_failing_source_leaves_the_other_rows_and_the_selection_alone() {
+    let (mut state, _) = three();
+    page_of(
+        &mut state,
+        0,
+        vec![
+            secret_in("us-east-1", "1", "a", 5.0),
+            secret_in("us-east-1", "1", "b", 9.0),
+        ],
+        None,
+    );
+    act(&mut state, Action::Down);
+    fail(&mut state, 2, expired());
+    page_of(
+        &mut state,
+        1,
+        vec![secret_in("eu-west-1", "1", "c", 20.0)],
+        None,
+    );
+    assert!(state.startup_error().is_none(), "not every source failed");
+    assert_eq!(names(&state), ["a", "b", "c"]);
+    assert_eq!(selected(&state).as_deref(), Some("b"));
+    assert_eq!(state.failing(), 1);
+    assert!(matches!(state.feed_state(2), FeedState::Failed(_)));
+    assert_eq!(state.feed_state(0), FeedState::Done { found: 2 });
+    let status = state.status().unwrap().text.clone();
+    assert!(
+        status.contains("profile staging failed") && status.contains("(s: sources)"),
+        "{status}"
+    );
+}
+
+#[test]
+fn the_startup_error_screen_is_for_when_every_source_fails() {
+    let (mut state, _) = three();
+    fail(&mut state, 0, expired());
+    fail(&mut state, 1, expired());
+    assert!(
+        state.startup_error().is_none(),
+        "one source is still listing"
+    );
+    fail(
+        &mut state,
+        2,
+        StoreError::new(ErrorKind::AccessDenied, None, "no"),
+    );
+    let (error, source) = state.startup_error().unwrap();
+    assert_eq!(error.kind, ErrorKind::ExpiredCredentials);
+    assert_eq!(source.profile.as_deref(), Some("prod"));
+}
+
+#[test]
+fn r_lists_every_source_again_and_asks_again_who_a_failed_one_is() {
+    let (mut state, _) = three();
+    identified(&mut state, 0, "1");
+    let result = Err(expired());
+    update(&mut state, Msg::Identified { source: 2, result });
+    fail(&mut state, 2, expired());
+    page_of(&mut state, 0, vec![], None);
+    page_of(&mut state, 1, vec![], None);
+    let effects = act(&mut state, Action::Refresh);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::LoadPage {
+                source: 0,
+                generation: 2,
+                token: None
+            },
+            Effect::LoadPage {
+                source: 1,
+                generation: 2,
+                token: None
+            },
+            Effect::Identify { source: 2 },
+            Effect::LoadPage {
+                source: 2,
+                generation: 2,
+                token: None
+            },
+        ]
+    );
+}
+
+#[test]
+fn two_profiles_reaching_the_same_account_and_region_are_listed_once() {
+    let mut state = State::with_sources(
+        vec![
+            source("prod", "eu-west-1"),
+            source("prod-admin", "eu-west-1"),
+            source("prod-admin", "us-east-1"),
+        ],
+        TimeZone::UTC,
+        now(),
+    );
+    state.start();
+    identified(&mut state, 0, "111122223333");
+    identified(&mut state, 1, "111122223333");
+    identified(&mut state, 2, "111122223333");
+    assert_eq!(state.feed_state(1), FeedState::Duplicate(0));
+    assert_eq!(
+        state.feed_state(2),
+        FeedState::Listing,
+        "another region is another source"
+    );
+    // The duplicate's pages are dropped, and R does not list it again.
+    let late = update(
+        &mut state,
+        Msg::PageLoaded {
+            source: 1,
+            generation: 1,
+            page: page(vec![secret("x", 1.0)], 1, Some("t")),
+        },
+    );
+    assert!(late.is_empty());
+    page_of(&mut state, 0, vec![], None);
+    page_of(&mut state, 2, vec![], None);
+    let effects = act(&mut state, Action::Refresh);
+    assert!(
+        effects
+            .iter()
+            .all(|e| !matches!(e, Effect::LoadPage { source: 1, .. })),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_restore_goes_back_to_the_source_that_listed_the_row() {
+    let (mut state, _) = three();
+    page_of(
+        &mut state,
+        0,
+        vec![secret_in("us-east-1", "1", "a", 50.0)],
+        None,
+    );
+    page_of(
+        &mut state,
+        2,
+        vec![secret_in("eu-west-1", "2", "b", 10.0)],
+        None,
+    );
+    act(&mut state, Action::Top);
+    act(&mut state, Action::Restore);
+    let Mode::Confirm(target) = state.mode().clone() else {
+        panic!("no confirmation")
+    };
+    assert_eq!(target.source, 2, "b came from staging in eu-west-1");
+    let effects = act(&mut state, Action::Confirm);
+    assert!(
+        matches!(&effects[..], [Effect::Restore(t)] if t.source == 2),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_region_not_enabled_is_said_quietly_when_the_credentials_work_elsewhere() {
+    let (mut state, _) = three();
+    page_of(&mut state, 0, vec![], None);
+    let not_enabled = StoreError::new(
+        ErrorKind::InvalidCredentials,
+        Some("UnrecognizedClientException"),
+        "The security token included in the request is invalid.",
+    );
+    fail(&mut state, 1, not_enabled);
+    assert_eq!(state.feed_state(1), FeedState::NotEnabled);
+    assert_eq!(state.failing(), 0);
+    assert_eq!(state.status(), None, "not an error line");
+}
