@@ -324,3 +324,13 @@ async fn answers_that_are_not_aws_are_said_in_words() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn the_identity_comes_from_sts() {
+    let moto = Moto::start();
+    let store = AwsStore::from_config(&store_config(&moto.url()).await);
+    let identity = store.identity().await.unwrap();
+    // moto's fixed account.
+    assert_eq!(identity.account, "123456789012");
+    assert!(identity.arn.starts_with("arn:aws:"), "{identity:?}");
+}

@@ -334,9 +334,14 @@ impl Moto {
 
     /// A plain SDK client for seeding and checking, independent of the store.
     pub fn client(&self) -> Client {
+        self.client_in(REGION)
+    }
+
+    /// A client for another region; moto serves every region on one port.
+    pub fn client_in(&self, region: &str) -> Client {
         let config = aws_sdk_secretsmanager::Config::builder()
             .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(REGION))
+            .region(Region::new(region.to_owned()))
             .credentials_provider(test_credentials())
             .endpoint_url(self.url())
             .build();

@@ -1,0 +1,151 @@
+//! The binary over several sources, against moto (which serves every
+//! region, and STS, on one port).
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod pty;
+
+use common::{Moto, create_secret, delete_with_window};
+use pty::{App, FAST, SLOW, TEST_KEYS};
+
+fn seed(moto: &Moto, region: &str, names: &[&str]) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let sdk = moto.client_in(region);
+        for (i, name) in names.iter().enumerate() {
+            create_secret(&sdk, name).await;
+            delete_with_window(&sdk, name, 7 + i as i64).await;
+        }
+    });
+}
+
+fn pending_in(moto: &Moto, region: &str, name: &str) -> bool {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let out = moto
+            .client_in(region)
+            .describe_secret()
+            .secret_id(name)
+            .send()
+            .await
+            .unwrap();
+        out.deleted_date.is_some()
+    })
+}
+
+#[test]
+fn two_regions_in_one_table_with_a_region_column_and_restores_in_their_own_region() {
+    let moto = Moto::start();
+    seed(&moto, "us-east-1", &["east/db", "east/api"]);
+    seed(&moto, "eu-west-1", &["west/db", "west/cache", "west/queue"]);
+    let url = moto.url();
+    let mut app = App::start(
+        &[
+            "--endpoint-url",
+            &url,
+            "--region",
+            "us-east-1,eu-west-1",
+            "--utc",
+        ],
+        &TEST_KEYS,
+    );
+    let screen = app.expect(
+        &[
+            "5 scheduled for deletion",
+            "Region",
+            "east/api",
+            "west/queue",
+            "1 account · 2 regions",
+        ],
+        &[],
+        FAST,
+    );
+    let line = screen.lines().find(|l| l.contains("west/cache")).unwrap();
+    assert!(line.contains("eu-west-1"), "{screen}");
+    // One account: no Account column.
+    assert!(!screen.contains("Account"), "{screen}");
+
+    // Restore a secret of the second region, found through the filter.
+    app.send("/west/cache\r");
+    app.expect(&["1 of 5 scheduled for deletion"], &[], FAST);
+    app.send("r");
+    app.expect(&["Restore this secret?", "eu-west-1"], &[], FAST);
+    app.send("y");
+    app.expect(&["Restored west/cache"], &[], FAST);
+    assert!(!pending_in(&moto, "eu-west-1", "west/cache"));
+    assert!(pending_in(&moto, "eu-west-1", "west/db"));
+    assert!(pending_in(&moto, "us-east-1", "east/db"));
+
+    // The sources pane: who, where, how many.
+    app.send("\x1b");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    app.send("s");
+    app.expect(
+        &[
+            "Sources",
+            "us-east-1",
+            "eu-west-1",
+            "done, 2 scheduled",
+            "done, 2 scheduled",
+        ],
+        &[],
+        FAST,
+    );
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+}
+
+#[test]
+fn a_broken_profile_shows_in_the_sources_pane_while_the_other_lists_and_restores() {
+    let moto = Moto::start();
+    seed(&moto, "us-east-1", &["app/one", "app/two"]);
+    let dir = std::env::temp_dir().join(format!("reprieve-e2e-sources-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(
+        &config,
+        "[profile good]\nregion = us-east-1\n\n[profile broken]\nregion = us-east-1\n\
+         credential_process = /bin/false\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        "[good]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    let mut app = App::start(
+        &[
+            "--endpoint-url",
+            &moto.url(),
+            "--profile",
+            "good,broken",
+            "--utc",
+        ],
+        &[
+            ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+            ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+        ],
+    );
+    app.expect(
+        &["2 scheduled for deletion", "app/one", "1 failing"],
+        &["Could not list secrets"],
+        SLOW,
+    );
+    app.send("s");
+    app.expect(
+        &["Sources", "broken", "failed", "done, 2 scheduled"],
+        &[],
+        FAST,
+    );
+    app.send("\x1b");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    app.send("gr");
+    app.expect(&["Restore this secret?"], &[], FAST);
+    app.send("y");
+    app.expect(&["Restored app/"], &[], FAST);
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
