@@ -199,7 +199,7 @@ pub static KEYMAP: &[Binding] = &[
         S::List,
         &[ch('/')],
         Action::OpenFilter,
-        "Filter by name",
+        "Filter: name, @region, @account",
         Some("filter"),
     ),
     bind(

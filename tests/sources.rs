@@ -335,3 +335,45 @@ fn a_region_not_enabled_is_said_quietly_when_the_credentials_work_elsewhere() {
     assert_eq!(state.failing(), 0);
     assert_eq!(state.status(), None, "not an error line");
 }
+
+#[test]
+fn at_words_in_the_filter_keep_to_one_region_or_account() {
+    let (mut state, _) = three();
+    page_of(
+        &mut state,
+        0,
+        vec![secret_in("us-east-1", "111122223333", "prod/db", 5.0)],
+        None,
+    );
+    page_of(
+        &mut state,
+        1,
+        vec![secret_in("eu-west-1", "111122223333", "prod/db", 6.0)],
+        None,
+    );
+    page_of(
+        &mut state,
+        2,
+        vec![secret_in("eu-west-1", "210987654321", "stage/db", 7.0)],
+        None,
+    );
+    typed(&mut state, "@eu-west");
+    assert_eq!(names(&state), ["prod/db", "stage/db"]);
+    typed(&mut state, "-1 prod");
+    assert_eq!(names(&state), ["prod/db"]);
+    assert!(
+        state
+            .list()
+            .selected()
+            .unwrap()
+            .secret
+            .arn
+            .as_str()
+            .contains("eu-west-1")
+    );
+    act(&mut state, Action::ClearFilter);
+    typed(&mut state, "db @2109");
+    assert_eq!(names(&state), ["stage/db"]);
+    act(&mut state, Action::ClearFilter);
+    assert_eq!(state.list().visible_len(), 3);
+}

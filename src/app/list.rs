@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
-use super::feeds::SourceId;
+use super::feeds::{SourceId, arn_region_account};
 use super::names::{Names, WidthCounts};
 use crate::purge::Dates;
 use crate::store::{Arn, PendingSecret, StoreError};
@@ -52,6 +52,37 @@ impl Row {
 
 type Id = u32;
 
+/// A query read as a name to search for and places to keep to:
+/// `prod @eu-west-1` is names containing "prod" in eu-west-1, and `@2109`
+/// rows of an account starting with 2109. Without `@`, the whole query is
+/// the name, spaces and all.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Scope {
+    name: String,
+    places: Vec<String>,
+}
+
+impl Scope {
+    fn parse(query: &str) -> Scope {
+        if !query.contains('@') {
+            return Scope {
+                name: query.to_owned(),
+                places: Vec::new(),
+            };
+        }
+        let (places, words): (Vec<&str>, Vec<&str>) =
+            query.split_whitespace().partition(|w| w.starts_with('@'));
+        Scope {
+            name: words.join(" "),
+            places: places
+                .into_iter()
+                .map(|p| p.trim_start_matches('@').to_owned())
+                .filter(|p| !p.is_empty())
+                .collect(),
+        }
+    }
+}
+
 /// Where the selection is, and how it got there.
 #[derive(Debug, Default)]
 struct Selection {
@@ -86,6 +117,8 @@ pub struct SecretList {
     /// Rows whose purge is only known as a window.
     estimated: usize,
     query: String,
+    /// The query, read: a name and `@` region or account words.
+    scope: Scope,
     selection: Selection,
     viewport: usize,
 }
@@ -288,8 +321,11 @@ impl SecretList {
         if query == self.query {
             return;
         }
-        // What matches a longer query matched the shorter one.
-        let narrower = query.contains(self.query.as_str());
+        // What matches a longer name matched the shorter one. With `@`
+        // words, a search from scratch is simpler to trust.
+        let scoped = query.contains('@') || self.query.contains('@');
+        let narrower = !scoped && query.contains(self.query.as_str());
+        self.scope = Scope::parse(&query);
         self.query = query;
         let mut visible = std::mem::take(&mut self.visible);
         if self.query.is_empty() {
@@ -300,9 +336,14 @@ impl SecretList {
         } else {
             // A scan by id reads the names in memory order; the order is
             // then kept by filtering it.
-            let hits = self.names.scan(&self.query);
+            let hits = self.names.scan(&self.scope.name);
             visible.clear();
-            visible.extend(self.order.iter().copied().filter(|&id| hits[id as usize]));
+            visible.extend(
+                self.order
+                    .iter()
+                    .copied()
+                    .filter(|&id| hits[id as usize] && self.in_scope(id)),
+            );
         }
         self.visible = visible;
         self.recount_widths();
@@ -404,7 +445,19 @@ impl SecretList {
     }
 
     fn name_matches(&self, id: Id) -> bool {
-        self.names.matches(id, &self.query)
+        self.names.matches(id, &self.scope.name) && self.in_scope(id)
+    }
+
+    /// Every `@` word names the row's region or account (a prefix will do).
+    fn in_scope(&self, id: Id) -> bool {
+        if self.scope.places.is_empty() {
+            return true;
+        }
+        let (region, account) = arn_region_account(self.row(id).secret.arn.as_str());
+        self.scope
+            .places
+            .iter()
+            .all(|p| region.starts_with(p.as_str()) || account.starts_with(p.as_str()))
     }
 
     fn count_width(&mut self, id: Id, delta: i32) {
