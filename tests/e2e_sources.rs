@@ -39,6 +39,7 @@ fn two_regions_in_one_table_with_a_region_column_and_restores_in_their_own_regio
     let moto = Moto::start();
     seed(&moto, "us-east-1", &["east/db", "east/api"]);
     seed(&moto, "eu-west-1", &["west/db", "west/cache", "west/queue"]);
+    seed(&moto, "ap-southeast-2", &["syd/token"]);
     let url = moto.url();
     let mut app = App::start(
         &[
@@ -46,17 +47,20 @@ fn two_regions_in_one_table_with_a_region_column_and_restores_in_their_own_regio
             &url,
             "--region",
             "us-east-1,eu-west-1",
+            "--region",
+            "ap-southeast-2",
             "--utc",
         ],
         &TEST_KEYS,
     );
     let screen = app.expect(
         &[
-            "5 scheduled for deletion",
+            "6 scheduled for deletion",
             "Region",
             "east/api",
             "west/queue",
-            "1 account · 2 regions",
+            "syd/token",
+            "1 account · 3 regions",
         ],
         &[],
         FAST,
@@ -68,9 +72,16 @@ fn two_regions_in_one_table_with_a_region_column_and_restores_in_their_own_regio
 
     // Restore a secret of the second region, found through the filter.
     app.send("/west/cache\r");
-    app.expect(&["1 of 5 scheduled for deletion"], &[], FAST);
+    app.expect(&["1 of 6 scheduled for deletion"], &[], FAST);
     app.send("r");
-    app.expect(&["Restore this secret?", "eu-west-1"], &[], FAST);
+    app.expect(
+        &[
+            "Restore this secret?",
+            "account 123456789012 · eu-west-1 · profile default",
+        ],
+        &[],
+        FAST,
+    );
     app.send("y");
     app.expect(&["Restored west/cache"], &[], FAST);
     assert!(!pending_in(&moto, "eu-west-1", "west/cache"));
@@ -86,8 +97,9 @@ fn two_regions_in_one_table_with_a_region_column_and_restores_in_their_own_regio
             "Sources",
             "us-east-1",
             "eu-west-1",
+            "ap-southeast-2",
             "done, 2 scheduled",
-            "done, 2 scheduled",
+            "done, 1 scheduled",
         ],
         &[],
         FAST,

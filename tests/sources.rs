@@ -191,7 +191,8 @@ fn a_failing_source_leaves_the_other_rows_and_the_selection_alone() {
     assert_eq!(selected(&state).as_deref(), Some("b"));
     assert_eq!(state.failing(), 1);
     assert!(matches!(state.feed_state(2), FeedState::Failed(_)));
-    assert_eq!(state.feed_state(0), FeedState::Done { found: 2 });
+    assert_eq!(state.feed_state(0), FeedState::Done);
+    assert_eq!(state.rows_by_source(), [2, 1, 0]);
     let status = state.status().unwrap().text.clone();
     assert!(
         status.contains("profile staging failed") && status.contains("(s: sources)"),

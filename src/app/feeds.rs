@@ -32,8 +32,6 @@ pub struct Load {
     /// all there is.
     pub incomplete: bool,
     pub error: Option<StoreError>,
-    /// Pending secrets the last complete listing found.
-    pub found: usize,
 }
 
 #[derive(Debug, Default)]
@@ -54,9 +52,8 @@ pub struct Feed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedState {
     Listing,
-    Done {
-        found: usize,
-    },
+    /// Listed to its last page; how many rows it holds is the list's.
+    Done,
     /// An opt-in region the account has not enabled.
     NotEnabled,
     Duplicate(SourceId),
@@ -88,9 +85,7 @@ impl Feed {
         match &self.load.error {
             Some(e) if peer_ok && not_enabled(e) => FeedState::NotEnabled,
             Some(e) => FeedState::Failed(e.clone()),
-            None if self.load.completed => FeedState::Done {
-                found: self.load.found,
-            },
+            None if self.load.completed => FeedState::Done,
             None => FeedState::Listing,
         }
     }

@@ -31,8 +31,9 @@ pub struct Row {
     pub secret: PendingSecret,
     pub dates: Dates,
     pub restore: RestoreState,
-    /// The source that listed it, and its restore goes back to.
-    pub source: SourceId,
+    /// The source that listed it, and its restore goes back to; small, so
+    /// the row stays within its size at 100,000 rows.
+    source: u16,
     /// That source's load generation that last listed this row.
     seen: u32,
 }
@@ -41,6 +42,10 @@ pub struct Row {
 type Key<'a> = (Timestamp, &'a str, &'a str);
 
 impl Row {
+    pub fn source(&self) -> SourceId {
+        SourceId::from(self.source)
+    }
+
     fn key(&self) -> Key<'_> {
         (
             self.dates.purge.earliest(),
@@ -51,6 +56,11 @@ impl Row {
 }
 
 type Id = u32;
+
+/// Sources are counted in the tens: profiles times regions.
+fn small(source: SourceId) -> u16 {
+    u16::try_from(source).unwrap_or(u16::MAX)
+}
 
 /// A query read as a name to search for and places to keep to:
 /// `prod @eu-west-1` is names containing "prod" in eu-west-1, and `@2109`
@@ -247,7 +257,7 @@ impl SecretList {
                     row.dates = dates;
                     row.secret = secret;
                     row.seen = seen;
-                    row.source = source;
+                    row.source = small(source);
                     self.count_estimate(id, 1);
                     if moves {
                         placed.push(id);
@@ -292,7 +302,7 @@ impl SecretList {
             .copied()
             .filter(|&id| {
                 let row = self.row(id);
-                row.source == source && row.seen < seen && row.restore != RestoreState::Restoring
+                row.source() == source && row.seen < seen && row.restore != RestoreState::Restoring
             })
             .collect();
         if gone.is_empty() {
@@ -408,7 +418,7 @@ impl SecretList {
             secret,
             dates,
             restore: RestoreState::Idle,
-            source,
+            source: small(source),
             seen,
         };
         let arn = row.secret.arn.clone();

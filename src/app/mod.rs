@@ -242,6 +242,17 @@ impl State {
         });
         feed.state(peer_ok)
     }
+    /// How many listed rows each source holds now.
+    pub fn rows_by_source(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.feeds.len()];
+        for row in self.list.rows() {
+            if let Some(n) = counts.get_mut(row.source()) {
+                *n += 1;
+            }
+        }
+        counts
+    }
+
     /// Sources that failed (a region not enabled has not).
     pub fn failing(&self) -> usize {
         (0..self.feeds.len())
@@ -528,7 +539,7 @@ fn ask_restore(state: &mut State) {
         state.set_status(Tone::Info, text);
         return;
     }
-    state.mode = Mode::Confirm(Target::of(row.source, &row.secret, &row.dates));
+    state.mode = Mode::Confirm(Target::of(row.source(), &row.secret, &row.dates));
 }
 
 fn confirm_restore(state: &mut State, target: Target) -> Vec<Effect> {
@@ -647,12 +658,10 @@ fn on_page(state: &mut State, source: SourceId, generation: u64, page: Page) -> 
             state.feeds[source].trail.keep(event);
         }
     }
-    let found = state.list.rows().filter(|r| r.source == source).count();
     let load = &mut state.feeds[source].load;
     load.loading = false;
     load.completed = true;
     load.error = None;
-    load.found = found;
     if state.status_is_listing_failure && state.failing() == 0 {
         state.status = None;
         state.status_is_listing_failure = false;
@@ -665,7 +674,7 @@ fn look_up_deletions(state: &mut State, source: SourceId) -> Vec<Effect> {
     let undated = state
         .list
         .rows()
-        .filter(|r| r.source == source && !r.dates.from_cloudtrail())
+        .filter(|r| r.source() == source && !r.dates.from_cloudtrail())
         .map(|r| r.secret.deleted_date);
     let trail = &mut state.feeds[source].trail;
     match trail.start(undated, state.now) {
@@ -714,7 +723,7 @@ fn on_deletions(
         let undated: Vec<PendingSecret> = state
             .list
             .rows()
-            .filter(|r| r.source == source && !r.dates.from_cloudtrail())
+            .filter(|r| r.source() == source && !r.dates.from_cloudtrail())
             .map(|r| r.secret.clone())
             .collect();
         for secret in undated {

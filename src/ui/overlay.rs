@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{dates, hints};
 use crate::advice;
+use crate::app::feeds::arn_region_account;
 use crate::app::{FeedState, Source, State, Target};
 use crate::keys::{self, Scope};
 use crate::purge::span;
@@ -87,6 +88,16 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
     let mut lines = vec![Line::from("Restore this secret?"), Line::default()];
     lines.extend(wrapped_field("Name", &target.name, text_width, 3));
     lines.extend(wrapped_field("ARN", target.arn.as_str(), text_width, 3));
+    // Where the call goes: the region and account the ARN names, with the
+    // credentials of the profile that listed it.
+    let (region, account) = arn_region_account(target.arn.as_str());
+    let profile = state
+        .feeds()
+        .get(target.source)
+        .and_then(|f| f.source.profile.as_deref())
+        .unwrap_or("default");
+    let via = format!("account {account} · {region} · profile {profile}");
+    lines.extend(wrapped_field("Via", &via, text_width, 2));
     let deleted = match (dates.deleted_at, &dates.deleted_by) {
         (Some(at), by) => {
             let who = by
@@ -328,6 +339,7 @@ pub fn sources(frame: &mut Frame, state: &State) {
         Span::styled(format!("{:<15} ", "Region"), bold),
         Span::styled("State", bold),
     ])];
+    let counts = state.rows_by_source();
     for (id, feed) in state.feeds().iter().enumerate() {
         let source = &feed.source;
         let profile = source.profile.as_deref().unwrap_or("default");
@@ -335,7 +347,7 @@ pub fn sources(frame: &mut Frame, state: &State) {
         let region = source.region.as_deref().unwrap_or("(not set)");
         let (text, style) = match state.feed_state(id) {
             FeedState::Listing => ("listing…".to_owned(), Style::new().fg(Color::Cyan)),
-            FeedState::Done { found } => (format!("done, {found} scheduled"), Style::new()),
+            FeedState::Done => (format!("done, {} scheduled", counts[id]), Style::new()),
             FeedState::NotEnabled => ("not enabled".to_owned(), Style::new().dim()),
             FeedState::Duplicate(of) => {
                 let other = state.feeds()[of]

@@ -64,7 +64,8 @@ fn spread(state: &State) -> Spread {
     use std::collections::HashSet;
     let feeds = state.feeds().iter().filter(|f| f.duplicate_of.is_none());
     let regions: HashSet<_> = feeds.clone().map(|f| &f.source.region).collect();
-    let accounts: HashSet<_> = feeds.map(|f| f.account()).collect();
+    // A source whose identity is not known yet counts as no account.
+    let accounts: HashSet<_> = feeds.filter_map(|f| f.account()).collect();
     Spread {
         regions: regions.len() > 1,
         accounts: accounts.len() > 1,

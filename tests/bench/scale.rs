@@ -29,8 +29,12 @@ const NOW: &str = "2026-11-29T12:00:00Z";
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
-        Some("--mem-child") => return mem_child(),
-        Some("--serve") => return serve(),
+        Some("--mem-child") => return mem_child(args.get(2).and_then(|n| n.parse().ok())),
+        Some("--serve") => {
+            let pages = args.get(2).and_then(|n| n.parse().ok());
+            let latency = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(0);
+            return serve(pages, Duration::from_millis(latency));
+        }
         _ => {}
     }
     // `cargo bench -- list` runs one part; cargo itself passes `--bench`.
@@ -42,13 +46,16 @@ fn main() {
     let run = |part: &str| only.is_empty() || only.contains(&part);
     println!("reprieve scale benchmark: {ROWS} pending secrets\n");
     if run("keys") {
-        keys();
+        keys(1);
+        keys(8);
     }
     if run("mem") {
-        mem();
+        mem(1);
+        mem(8);
     }
     if run("list") {
         list();
+        list_regions();
     }
 }
 
@@ -67,9 +74,31 @@ fn name(i: usize) -> String {
     )
 }
 
+/// Regions for the many-source runs; row `i` of `sources` lives in one.
+const REGIONS: [&str; 8] = [
+    "us-east-1",
+    "eu-west-1",
+    "us-west-2",
+    "eu-central-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "ca-central-1",
+    "sa-east-1",
+];
+
+/// Which source row `i` belongs to when pages are dealt out in turn.
+fn source_of(i: usize, sources: usize) -> usize {
+    (i / PAGE) % sources.max(1)
+}
+
 fn arn(i: usize) -> Arn {
+    arn_in(i, 1)
+}
+
+fn arn_in(i: usize, sources: usize) -> Arn {
     Arn::new(format!(
-        "arn:aws:secretsmanager:us-east-1:111122223333:secret:{}-AbCdEf",
+        "arn:aws:secretsmanager:{}:111122223333:secret:{}-AbCdEf",
+        REGIONS[source_of(i, sources)],
         name(i)
     ))
 }
@@ -84,28 +113,30 @@ fn window_days(i: usize) -> i64 {
     [7, 10, 14, 30][i % 4]
 }
 
-fn secret(i: usize) -> PendingSecret {
+fn secret(i: usize, sources: usize) -> PendingSecret {
     PendingSecret {
-        arn: arn(i),
+        arn: arn_in(i, sources),
         name: name(i),
         description: Some(format!("Credentials of service {i} for the nightly jobs")),
         deleted_date: deleted(i),
     }
 }
 
-fn listing_page(p: usize) -> Page {
+fn listing_page(p: usize, sources: usize) -> Page {
     Page {
-        pending: (p * PAGE..(p + 1) * PAGE).map(secret).collect(),
+        pending: (p * PAGE..(p + 1) * PAGE)
+            .map(|i| secret(i, sources))
+            .collect(),
         scanned: PAGE,
         next_token: (p + 1 < ROWS / PAGE).then(|| (p + 1).to_string()),
     }
 }
 
-fn event(i: usize) -> DeletionEvent {
+fn event(i: usize, sources: usize) -> DeletionEvent {
     let who = ["alice@example.com", "bob", "gha-run-8812", "root"][i % 4];
     DeletionEvent {
         event_time: deleted(i),
-        arn: Some(arn(i)),
+        arn: Some(arn_in(i, sources)),
         name: Some(name(i)),
         deletion_date: Some(deleted(i) + SignedDuration::from_hours(window_days(i) * 24)),
         recovery_window_days: Some(window_days(i)),
@@ -128,47 +159,64 @@ fn draw(terminal: &mut Screen, state: &State) {
         .expect("a frame");
 }
 
-/// A state holding every row, listed and dated by CloudTrail.
-fn loaded() -> (State, Screen) {
-    let mut state = State::new(Source::default(), jiff::tz::TimeZone::UTC, now());
-    update(
-        &mut state,
-        Msg::Resize {
-            width: 160,
-            height: 50,
-        },
-    );
+/// A state holding every row, listed and dated by CloudTrail, over
+/// `sources` sources that each hold an equal share.
+fn loaded(sources: usize) -> (State, Screen) {
+    let list: Vec<Source> = (0..sources)
+        .map(|s| Source {
+            region: Some(REGIONS[s].to_owned()),
+            ..Source::default()
+        })
+        .collect();
+    let mut state = State::with_sources(list, jiff::tz::TimeZone::UTC, now());
+    let size = Msg::Resize {
+        width: 160,
+        height: 50,
+    };
+    update(&mut state, size);
     state.start();
-    for p in 0..ROWS / PAGE {
-        let page = listing_page(p);
+    let pages = ROWS / PAGE;
+    for p in 0..pages {
+        let source = p % sources;
+        let last = p + sources >= pages;
+        let page = Page {
+            next_token: (!last).then(|| (p + sources).to_string()),
+            ..listing_page(p, sources)
+        };
+        let generation = state.feeds()[source].load.generation;
         update(
             &mut state,
             Msg::PageLoaded {
-                source: 0,
-                generation: 1,
+                source,
+                generation,
                 page,
             },
         );
     }
-    let generation = state.trail().generation;
-    for chunk in 0..ROWS / 50 {
-        let events = (chunk * 50..(chunk + 1) * 50).map(event).collect();
-        let next_token = (chunk + 1 < ROWS / 50).then(|| chunk.to_string());
+    let chunks = ROWS / 50;
+    for chunk in 0..chunks {
+        let source = source_of(chunk * 50, sources);
+        let last = (chunk + 1..chunks).all(|c| source_of(c * 50, sources) != source);
+        let events = (chunk * 50..(chunk + 1) * 50)
+            .map(|i| event(i, sources))
+            .collect();
         let page = EventPage {
             events,
             unreadable: 0,
-            next_token,
+            next_token: (!last).then(|| chunk.to_string()),
         };
+        let generation = state.feeds()[source].trail.generation;
         update(
             &mut state,
             Msg::DeletionsLoaded {
-                source: 0,
+                source,
                 generation,
                 page,
             },
         );
     }
     assert_eq!(state.list().len(), ROWS);
+    assert_eq!(state.estimated(), 0, "every row dated");
     let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("a test terminal");
     draw(&mut terminal, &state);
     (state, terminal)
@@ -199,10 +247,12 @@ impl Samples {
     }
 }
 
-fn keys() {
-    println!("P-keys: one update and one 160x50 frame, {ROWS} rows loaded");
+fn keys(sources: usize) {
+    println!(
+        "P-keys: one update and one 160x50 frame, {ROWS} rows loaded from {sources} source(s)"
+    );
     let started = Instant::now();
-    let (mut state, mut terminal) = loaded();
+    let (mut state, mut terminal) = loaded(sources);
     println!(
         "  (loading {ROWS} rows and their CloudTrail events took {:.2?})",
         started.elapsed()
@@ -240,7 +290,7 @@ fn keys() {
     update(&mut state, Msg::Action(Action::Refresh));
     let generation = state.load().generation;
     for p in 0..300 {
-        let page = listing_page(p * 3);
+        let page = listing_page(p * 3, sources);
         let page = Page {
             next_token: Some("more".into()),
             ..page
@@ -259,7 +309,10 @@ fn keys() {
 
     let mut restores = Samples(Vec::new());
     for i in 0..300 {
-        let row = state.list().get(&arn(i * 311)).expect("a listed row");
+        let row = state
+            .list()
+            .get(&arn_in(i * 311, sources))
+            .expect("a listed row");
         let target = reprieve::app::Target {
             source: 0,
             arn: row.secret.arn.clone(),
@@ -290,18 +343,21 @@ fn rss() -> (u64, u64) {
     (field("VmHWM:"), field("VmRSS:"))
 }
 
-fn mem_child() {
+fn mem_child(sources: Option<usize>) {
     let (_, before) = rss();
-    let (state, _terminal) = loaded();
+    let (state, _terminal) = loaded(sources.unwrap_or(1));
     let (peak, after) = rss();
     println!("{peak} {before} {after} {}", state.list().len());
 }
 
-fn mem() {
-    println!("P-mem: peak RSS of a process holding {ROWS} listed and dated rows");
+fn mem(sources: usize) {
+    println!(
+        "P-mem: peak RSS of a process holding {ROWS} listed and dated rows from {sources} source(s)"
+    );
     let exe = std::env::current_exe().expect("own path");
     let out = Command::new(exe)
         .arg("--mem-child")
+        .arg(sources.to_string())
         .output()
         .expect("run the child");
     let text = String::from_utf8_lossy(&out.stdout);
@@ -347,9 +403,10 @@ fn cpu() -> Duration {
 
 /// The `ListSecrets` stand-in: every page rendered before the first call,
 /// so its own cost is a lookup. Prints its port, then serves until killed.
-fn serve() {
+fn serve(pages: Option<usize>, latency: Duration) {
     let when = |t: Timestamp| t.as_millisecond() as f64 / 1000.0;
-    let pages: Vec<String> = (0..ROWS / PAGE)
+    let count = pages.unwrap_or(ROWS / PAGE);
+    let pages: Vec<String> = (0..count)
         .map(|p| {
             let entries: Vec<String> = (p * PAGE..(p + 1) * PAGE)
                 .map(|i| {
@@ -362,7 +419,7 @@ fn serve() {
                     )
                 })
                 .collect();
-            let next = if p + 1 < ROWS / PAGE {
+            let next = if p + 1 < count {
                 format!(r#","NextToken":"{}""#, p + 1)
             } else {
                 String::new()
@@ -376,12 +433,12 @@ fn serve() {
     std::io::stdout().flush().ok();
     for stream in listener.incoming().flatten() {
         let pages = std::sync::Arc::clone(&pages);
-        std::thread::spawn(move || answer(stream, &pages));
+        std::thread::spawn(move || answer(stream, &pages, latency));
     }
 }
 
 /// Answers requests on one keep-alive connection.
-fn answer(stream: TcpStream, pages: &[String]) {
+fn answer(stream: TcpStream, pages: &[String], latency: Duration) {
     // One write per answer and no Nagle delay: otherwise every answer
     // waits for a delayed ACK and the clients are not what is measured.
     stream.set_nodelay(true).ok();
@@ -389,6 +446,8 @@ fn answer(stream: TcpStream, pages: &[String]) {
     let mut writer = stream;
     loop {
         let mut length = 0;
+        // The signing region, from the Authorization header's scope.
+        let mut region = String::from("us-east-1");
         let mut line = String::new();
         loop {
             line.clear();
@@ -398,6 +457,12 @@ fn answer(stream: TcpStream, pages: &[String]) {
             let lower = line.to_ascii_lowercase();
             if let Some(v) = lower.strip_prefix("content-length:") {
                 length = v.trim().parse().unwrap_or(0);
+            }
+            if lower.starts_with("authorization:")
+                && let Some(scope) = lower.split("credential=").nth(1)
+                && let Some(r) = scope.split('/').nth(2)
+            {
+                region = r.to_owned();
             }
             if line == "\r\n" {
                 break;
@@ -415,6 +480,14 @@ fn answer(stream: TcpStream, pages: &[String]) {
             .and_then(|t| t.parse::<usize>().ok())
             .unwrap_or(0);
         let reply = &pages[page.min(pages.len() - 1)];
+        // Each region its own secrets: the same pages, other ARNs.
+        let reply = if region == "us-east-1" {
+            std::borrow::Cow::Borrowed(reply.as_str())
+        } else {
+            std::borrow::Cow::Owned(reply.replace(":us-east-1:", &format!(":{region}:")))
+        };
+        // A service's own time to answer, as over a network.
+        std::thread::sleep(latency);
         let answer = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\n\r\n{reply}",
             reply.len()
@@ -442,17 +515,7 @@ fn list() {
         "P-list: listing {ROWS} pending secrets from a local stand-in ({} pages)",
         ROWS / PAGE
     );
-    let exe = std::env::current_exe().expect("own path");
-    let mut server = Command::new(exe)
-        .arg("--serve")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the stand-in");
-    let mut port = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut port)
-        .expect("the stand-in's port");
-    let url = format!("http://127.0.0.1:{}", port.trim());
+    let (mut server, url) = stand_in(ROWS / PAGE, 0);
 
     let rt = tokio::runtime::Runtime::new().expect("a runtime");
     let (count, wall, cpu_used) = rt.block_on(reprieve_listing(&url));
@@ -527,6 +590,112 @@ async fn reprieve_listing(url: &str) -> (usize, Duration, Duration) {
         }
     }
     (state.list().len(), started.elapsed(), cpu() - cpu_before)
+}
+
+/// Starts the stand-in with `pages` pages; returns it and its URL.
+fn stand_in(pages: usize, latency_ms: u64) -> (std::process::Child, String) {
+    let exe = std::env::current_exe().expect("own path");
+    let mut server = Command::new(exe)
+        .arg("--serve")
+        .arg(pages.to_string())
+        .arg(latency_ms.to_string())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the stand-in");
+    let mut port = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut port)
+        .expect("the stand-in's port");
+    (server, format!("http://127.0.0.1:{}", port.trim()))
+}
+
+/// Four regions, each as big as the one: they list side by side.
+fn list_regions() {
+    const PAGES: usize = 250;
+    // Each answer takes 20 ms, as a real service's would.
+    const LATENCY_MS: u64 = 20;
+    println!(
+        "P-list, many regions: each region {} pending secrets ({PAGES} pages, {LATENCY_MS} ms an answer)",
+        PAGES * PAGE
+    );
+    let (mut server, url) = stand_in(PAGES, LATENCY_MS);
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let (one, one_wall) = rt.block_on(listing_regions(&url, &REGIONS[..1]));
+    let (four, four_wall) = rt.block_on(listing_regions(&url, &REGIONS[..4]));
+    let ratio = four_wall.as_secs_f64() / one_wall.as_secs_f64();
+    println!(
+        "  1 region: {one} pending in {:.2} s   4 regions: {four} pending in {:.2} s   ratio {ratio:.2}   limit 1.2   {}",
+        one_wall.as_secs_f64(),
+        four_wall.as_secs_f64(),
+        if ratio <= 1.2 { "ok" } else { "OVER" }
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    println!();
+}
+
+/// Lists `regions` at once, as the runtime does: each region's pages in
+/// sequence, every page into one state.
+async fn listing_regions(url: &str, regions: &[&str]) -> (usize, Duration) {
+    use reprieve::store::SecretStore;
+    let mut stores = Vec::new();
+    for region in regions {
+        let options = reprieve::store::aws::AwsOptions {
+            profile: None,
+            region: Some((*region).to_owned()),
+            endpoint_url: Some(url.into()),
+        };
+        let config = reprieve::store::aws::load_config(&options)
+            .await
+            .into_builder()
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(
+                    aws_credential_types::Credentials::new("bench", "bench", None, None, "bench"),
+                ),
+            )
+            .build();
+        stores.push(std::sync::Arc::new(
+            reprieve::store::aws::AwsStore::from_config(&config),
+        ));
+    }
+    let sources = regions
+        .iter()
+        .map(|r| Source {
+            region: Some((*r).to_owned()),
+            ..Source::default()
+        })
+        .collect();
+    let mut state = State::with_sources(sources, jiff::tz::TimeZone::UTC, now());
+    state.start();
+    let started = Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    for (source, store) in stores.into_iter().enumerate() {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let mut token = None;
+            loop {
+                let page = store.list_page(token).await.expect("a page");
+                token = page.next_token.clone();
+                let _ = tx.send((source, page));
+                if token.is_none() {
+                    return;
+                }
+            }
+        });
+    }
+    drop(tx);
+    while let Some((source, page)) = rx.recv().await {
+        let generation = state.feeds()[source].load.generation;
+        update(
+            &mut state,
+            Msg::PageLoaded {
+                source,
+                generation,
+                page,
+            },
+        );
+    }
+    (state.list().len(), started.elapsed())
 }
 
 fn boto3(url: &str) -> Option<(usize, f64)> {
