@@ -78,10 +78,11 @@ pub fn render(frame: &mut Frame, state: &State) {
 }
 
 fn render_header(frame: &mut Frame, area: Rect, state: &State) {
-    // The title keeps at least this much; the counts shorten first.
-    const TITLE_ROOM: u16 = 24;
+    // The title keeps its room; the counts shorten first.
+    let summary = sources_summary(state);
+    let title_room = 12 + crate::text::display_width(&summary).min(40);
     let full = header_counts(state, false);
-    let counts = if full.width() + usize::from(TITLE_ROOM) > usize::from(area.width) {
+    let counts = if full.width() + title_room > usize::from(area.width) {
         header_counts(state, true)
     } else {
         full
@@ -95,7 +96,7 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     let title = Line::from(vec![
         Span::styled(title, Style::new().bold().reversed()),
         Span::raw(" "),
-        Span::raw(cell(&sources_summary(state), room)),
+        Span::raw(cell(&summary, room)),
     ]);
     frame.render_widget(Paragraph::new(title), left);
     frame.render_widget(Paragraph::new(counts), right);

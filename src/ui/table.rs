@@ -58,6 +58,8 @@ const DESCRIPTION_MIN: u16 = 16;
 struct Spread {
     regions: bool,
     accounts: bool,
+    /// The longest region name among the sources.
+    region_width: u16,
 }
 
 fn spread(state: &State) -> Spread {
@@ -66,9 +68,18 @@ fn spread(state: &State) -> Spread {
     let regions: HashSet<_> = feeds.clone().map(|f| &f.source.region).collect();
     // A source whose identity is not known yet counts as no account.
     let accounts: HashSet<_> = feeds.filter_map(|f| f.account()).collect();
+    let longest = regions
+        .iter()
+        .filter_map(|r| r.as_ref())
+        .map(|r| r.len())
+        .max()
+        .unwrap_or(0);
     Spread {
         regions: regions.len() > 1,
         accounts: accounts.len() > 1,
+        region_width: u16::try_from(longest)
+            .unwrap_or(REGION_WIDTH)
+            .clamp(6, REGION_WIDTH),
     }
 }
 
@@ -93,7 +104,7 @@ fn layout(
         Column::Deleted => DATE_WIDTH,
         Column::By => by,
         Column::Description => DESCRIPTION_MIN,
-        Column::Region => REGION_WIDTH,
+        Column::Region => spread.region_width,
         Column::Account => ACCOUNT_WIDTH,
         Column::Name => 0,
     };
@@ -270,6 +281,7 @@ mod tests {
         let both = Spread {
             regions: true,
             accounts: true,
+            region_width: REGION_WIDTH,
         };
         let cols: Vec<Column> = layout(160, 30, 16, both).iter().map(|&(c, _)| c).collect();
         assert_eq!(&cols[..4], [Marker, Name, Region, Account]);
