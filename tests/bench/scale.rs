@@ -546,11 +546,12 @@ fn list() {
     let _ = server.wait();
 }
 
-async fn reprieve_listing(url: &str) -> (usize, Duration, Duration) {
-    use reprieve::store::SecretStore;
+/// The real AWS store for `region`, pointed at the stand-in, with the
+/// app's own retries and timeouts.
+async fn aws_store(url: &str, region: &str) -> reprieve::store::aws::AwsStore {
     let options = reprieve::store::aws::AwsOptions {
         profile: None,
-        region: Some("us-east-1".into()),
+        region: Some(region.to_owned()),
         endpoint_url: Some(url.into()),
     };
     let config = reprieve::store::aws::load_config(&options)
@@ -562,7 +563,12 @@ async fn reprieve_listing(url: &str) -> (usize, Duration, Duration) {
             ),
         )
         .build();
-    let store = reprieve::store::aws::AwsStore::from_config(&config);
+    reprieve::store::aws::AwsStore::from_config(&config)
+}
+
+async fn reprieve_listing(url: &str) -> (usize, Duration, Duration) {
+    use reprieve::store::SecretStore;
+    let store = aws_store(url, "us-east-1").await;
     let mut state = State::new(Source::default(), jiff::tz::TimeZone::UTC, now());
     update(
         &mut state,
@@ -640,23 +646,7 @@ async fn listing_regions(url: &str, regions: &[&str]) -> (usize, Duration) {
     use reprieve::store::SecretStore;
     let mut stores = Vec::new();
     for region in regions {
-        let options = reprieve::store::aws::AwsOptions {
-            profile: None,
-            region: Some((*region).to_owned()),
-            endpoint_url: Some(url.into()),
-        };
-        let config = reprieve::store::aws::load_config(&options)
-            .await
-            .into_builder()
-            .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(
-                    aws_credential_types::Credentials::new("bench", "bench", None, None, "bench"),
-                ),
-            )
-            .build();
-        stores.push(std::sync::Arc::new(
-            reprieve::store::aws::AwsStore::from_config(&config),
-        ));
+        stores.push(std::sync::Arc::new(aws_store(url, region).await));
     }
     let sources = regions
         .iter()
