@@ -30,25 +30,24 @@ pub enum Purge {
     Exact(Timestamp),
     /// A `DeletedDate` in the future: an emulator's scheduled purge.
     Scheduled(Timestamp),
-    /// From the 7..=30-day rule: the purge lies between these.
-    Window {
-        earliest: Timestamp,
-        latest: Timestamp,
-    },
+    /// From the 7..=30-day rule: the purge lies 7 to 30 days after the
+    /// delete was asked (`deleted`). One stamp, not two: at 100,000 rows
+    /// the row's size counts.
+    Window { deleted: Timestamp },
 }
 
 impl Purge {
     pub fn earliest(self) -> Timestamp {
         match self {
             Purge::Exact(t) | Purge::Scheduled(t) => t,
-            Purge::Window { earliest, .. } => earliest,
+            Purge::Window { deleted } => days_after(deleted, MIN_WINDOW_DAYS),
         }
     }
 
     pub fn latest(self) -> Timestamp {
         match self {
             Purge::Exact(t) | Purge::Scheduled(t) => t,
-            Purge::Window { latest, .. } => latest,
+            Purge::Window { deleted } => days_after(deleted, MAX_WINDOW_DAYS),
         }
     }
 
@@ -149,15 +148,12 @@ fn is_scheduled(deleted_date: Timestamp, now: Timestamp) -> bool {
 }
 
 fn window(deleted: Timestamp) -> Purge {
-    let plus = |days: i64| {
-        deleted
-            .checked_add(SignedDuration::from_hours(days * 24))
-            .unwrap_or(deleted)
-    };
-    Purge::Window {
-        earliest: plus(MIN_WINDOW_DAYS),
-        latest: plus(MAX_WINDOW_DAYS),
-    }
+    Purge::Window { deleted }
+}
+
+fn days_after(t: Timestamp, days: i64) -> Timestamp {
+    t.checked_add(SignedDuration::from_hours(days * 24))
+        .unwrap_or(t)
 }
 
 /// The event that recorded this secret's current deletion, among events for
@@ -322,13 +318,9 @@ mod tests {
     #[test]
     fn a_past_deleted_date_gives_a_seven_to_thirty_day_window() {
         let d = read(ts("2026-11-20T10:00:00Z"), ts(NOW), None);
-        assert_eq!(
-            d.purge,
-            Purge::Window {
-                earliest: ts("2026-11-27T10:00:00Z"),
-                latest: ts("2026-12-20T10:00:00Z"),
-            }
-        );
+        assert_eq!(d.purge.earliest(), ts("2026-11-27T10:00:00Z"));
+        assert_eq!(d.purge.latest(), ts("2026-12-20T10:00:00Z"));
+        assert!(d.purge.is_window());
         assert_eq!(d.deleted_at, Some(ts("2026-11-20T10:00:00Z")));
         assert_eq!(d.deleted_by, None);
     }
@@ -410,14 +402,11 @@ mod tests {
         assert_eq!(exact("2026-11-29T12:42:00Z"), "42m");
         assert_eq!(exact("2026-11-29T12:00:30Z"), "<1m");
         assert_eq!(exact("2026-11-29T12:00:00Z"), "overdue");
+        // A window named by its two ends, which are always 23 days apart.
         let window = |a, b| {
-            time_left(
-                Purge::Window {
-                    earliest: ts(a),
-                    latest: ts(b),
-                },
-                now,
-            )
+            let deleted = ts(a) - SignedDuration::from_hours(7 * 24);
+            assert_eq!(Purge::Window { deleted }.latest(), ts(b));
+            time_left(Purge::Window { deleted }, now)
         };
         assert_eq!(
             window("2026-12-05T16:30:00Z", "2026-12-28T16:30:00Z"),
@@ -438,8 +427,7 @@ mod tests {
         let now = ts(NOW);
         let h = |n: i64| now + SignedDuration::from_hours(n);
         let w = |a: i64| Purge::Window {
-            earliest: h(a),
-            latest: h(a + 23 * 24),
+            deleted: h(a - 7 * 24),
         };
         assert_eq!(urgency(w(-1), now), Urgency::Overdue);
         assert_eq!(urgency(w(23), now), Urgency::Imminent);
@@ -480,8 +468,7 @@ mod tests {
         );
         // A window whose earliest passed still changes when its latest does.
         let w = Purge::Window {
-            earliest: now - SignedDuration::from_hours(1),
-            latest: now + secs(90),
+            deleted: now + secs(90) - SignedDuration::from_hours(30 * 24),
         };
         assert_eq!(wake(w), Some(30_001));
     }

@@ -29,8 +29,9 @@ pub fn zone(state: &State) -> String {
 pub fn purge_cell(tz: &TimeZone, purge: Purge) -> String {
     match purge {
         Purge::Exact(t) | Purge::Scheduled(t) => date(tz, t),
-        Purge::Window { earliest, latest } => {
-            let (from, to) = (tz.to_datetime(earliest), tz.to_datetime(latest));
+        Purge::Window { .. } => {
+            let from = tz.to_datetime(purge.earliest());
+            let to = tz.to_datetime(purge.latest());
             let to = if from.year() == to.year() {
                 to.strftime("%m-%d").to_string()
             } else {
@@ -47,10 +48,10 @@ pub fn purge_long(state: &State, purge: Purge) -> String {
     let zone = zone(state);
     match purge {
         Purge::Exact(t) | Purge::Scheduled(t) => format!("{} {zone}", date(state.tz(), t)),
-        Purge::Window { earliest, latest } => format!(
+        Purge::Window { .. } => format!(
             "between {} and {} {zone}",
-            date(state.tz(), earliest),
-            date(state.tz(), latest)
+            date(state.tz(), purge.earliest()),
+            date(state.tz(), purge.latest())
         ),
     }
 }
