@@ -7,7 +7,7 @@ use unicode_width::UnicodeWidthChar;
 /// Replaces control characters (escape sequences included) with visible
 /// stand-ins, so a secret's name can never drive the terminal.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(|c| c.is_control() || hidden(c)) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -17,16 +17,33 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
                 '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
                 '\x7f' => '\u{2421}',
                 c if c.is_control() => '\u{fffd}',
+                c if bidi(c) => '⇄',
+                c if hidden(c) => '∅',
                 c => c,
             })
             .collect(),
     )
 }
 
+/// Direction controls: they can make one name display as another.
+fn bidi(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// Characters that take no room on screen: direction controls and
+/// zero-width ones. Two names differing only by these must not look alike.
+fn hidden(c: char) -> bool {
+    bidi(c)
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{061c}'
+        )
+}
+
 /// Columns one character takes once shown: control characters become
 /// one-column stand-ins (see `sanitize`).
 pub fn char_width(c: char) -> usize {
-    if c.is_control() {
+    if c.is_control() || hidden(c) {
         1
     } else {
         c.width().unwrap_or(0)
@@ -122,6 +139,23 @@ mod tests {
         assert!(!s.chars().any(char::is_control));
         assert_eq!(sanitize("\u{9b}x"), "\u{fffd}x");
         assert!(matches!(sanitize("plain/name"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn direction_and_zero_width_characters_become_visible() {
+        // "admin" with a right-to-left override reads as another name.
+        let spoof = "prod/\u{202e}nimda\u{202c}-key";
+        assert_eq!(sanitize(spoof), "prod/⇄nimda⇄-key");
+        assert_eq!(sanitize("db\u{200b}"), "db∅");
+        assert_ne!(sanitize("db\u{200b}"), sanitize("db"));
+        assert_eq!(display_width("db\u{200b}"), 3);
+        for c in [
+            '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{feff}', '\u{2060}',
+        ] {
+            let shown = sanitize(&c.to_string()).into_owned();
+            assert_ne!(shown, c.to_string(), "{c:?} reaches the terminal");
+            assert_eq!(display_width(&shown), 1);
+        }
     }
 
     #[test]

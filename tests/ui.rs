@@ -463,3 +463,24 @@ fn a_listing_that_fails_partway_does_not_read_as_complete() {
         "{text}"
     );
 }
+
+#[test]
+fn a_name_cannot_display_as_another_with_direction_or_zero_width_characters() {
+    let mut state = sized(100, 12);
+    listed(
+        &mut state,
+        vec![
+            secret("prod/\u{202e}nimda\u{202c}-key", 5.0),
+            secret("prod/db\u{200b}", 6.0),
+        ],
+    );
+    let text = screen(&state);
+    assert!(text.contains("prod/⇄nimda⇄-key"), "{text}");
+    assert!(text.contains("prod/db∅"), "{text}");
+    assert!(
+        !text.contains('\u{202e}') && !text.contains('\u{200b}'),
+        "{text}"
+    );
+    act(&mut state, Action::Restore);
+    assert!(screen(&state).contains("Name      prod/⇄nimda⇄-key"));
+}
