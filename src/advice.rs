@@ -16,6 +16,7 @@ pub fn headline(kind: ErrorKind) -> &'static str {
         ErrorKind::NotFound => "The secret no longer exists",
         ErrorKind::InvalidRequest => "Secrets Manager rejected the request",
         ErrorKind::Service | ErrorKind::Other => "Secrets Manager returned an error",
+        ErrorKind::ReadOnly => "reprieve is read-only",
     }
 }
 

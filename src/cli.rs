@@ -25,6 +25,10 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["profile", "region", "endpoint_url"])]
     pub demo: bool,
 
+    /// Never write: restores are refused (also REPRIEVE_READ_ONLY=1).
+    #[arg(long)]
+    pub read_only: bool,
+
     /// Show dates in UTC instead of local time.
     #[arg(long)]
     pub utc: bool,

@@ -63,7 +63,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     } else {
         TimeZone::system()
     };
-    let mut state = State::with_sources(sources, tz, now);
+    let read_only = cli.read_only
+        || std::env::var("REPRIEVE_READ_ONLY")
+            .is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+    let mut state = State::with_sources(sources, tz, now).with_read_only(read_only);
+    let stores = stores.read_only(read_only);
 
     let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
     let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;

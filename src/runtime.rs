@@ -31,6 +31,10 @@ const ANIMATION: Duration = Duration::from_millis(100);
 /// Nothing on screen changes by itself: wake rarely, to keep `now` fresh.
 const IDLE: Duration = Duration::from_secs(3600);
 
+/// Why a write was refused in read-only mode.
+pub const READ_ONLY: &str =
+    "reprieve is read-only (--read-only or REPRIEVE_READ_ONLY=1): restores are turned off";
+
 /// Calls in flight at once, over every source: many regions list at the
 /// same time without a burst against the network or the quotas.
 const CALLS_IN_FLIGHT: usize = 8;
@@ -39,6 +43,8 @@ const CALLS_IN_FLIGHT: usize = 8;
 #[derive(Clone)]
 pub struct Stores {
     stores: Vec<Arc<dyn SecretStore>>,
+    /// Nothing that writes leaves the runtime.
+    read_only: bool,
     lookups: Vec<Arc<Pacer>>,
     cap: Arc<Semaphore>,
 }
@@ -52,9 +58,15 @@ impl Stores {
             .collect();
         Stores {
             stores,
+            read_only: false,
             lookups,
             cap: Arc::new(Semaphore::new(CALLS_IN_FLIGHT)),
         }
+    }
+
+    /// Blocks every write here, whatever the state asks for.
+    pub fn read_only(self, read_only: bool) -> Self {
+        Stores { read_only, ..self }
     }
 
     /// A single source.
@@ -181,6 +193,12 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                 error,
             },
         ),
+        // The one gate every write passes: read-only stops it here.
+        Effect::Restore(target) if stores.read_only => {
+            tracing::warn!(arn = %target.arn, "restore refused: read-only");
+            let result = Err(StoreError::new(ErrorKind::ReadOnly, None, READ_ONLY));
+            let _ = tx.send(Msg::RestoreFinished { target, result });
+        }
         Effect::Restore(target) => {
             let failed = target.clone();
             // Restores are not capped: the operator is waiting on each.

@@ -172,6 +172,8 @@ pub struct State {
     in_flight: usize,
     /// The status line reports a failed listing, which a good one clears.
     status_is_listing_failure: bool,
+    /// Nothing is written: `r` says so (the runtime refuses too).
+    read_only: bool,
 }
 
 /// Read access for drawing and tests; only `update` changes the state.
@@ -295,7 +297,18 @@ impl State {
             size: (0, 0),
             in_flight: 0,
             status_is_listing_failure: false,
+            read_only: false,
         }
+    }
+
+    /// Read-only: restores are refused.
+    pub fn with_read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Asks who each source is, and starts every listing.
@@ -534,6 +547,10 @@ fn ask_restore(state: &mut State) {
     let Some(row) = state.list.selected() else {
         return;
     };
+    if state.read_only {
+        state.set_status(Tone::Info, crate::runtime::READ_ONLY);
+        return;
+    }
     if row.restore == RestoreState::Restoring {
         let text = format!("{} is already being restored", row.secret.display_name());
         state.set_status(Tone::Info, text);

@@ -134,6 +134,8 @@ pub enum ErrorKind {
     NotFound,
     InvalidRequest,
     Service,
+    /// reprieve itself refused: read-only mode.
+    ReadOnly,
     Other,
 }
 

@@ -80,7 +80,8 @@ pub fn render(frame: &mut Frame, state: &State) {
 fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     // The title keeps its room; the counts shorten first.
     let summary = sources_summary(state);
-    let title_room = 12 + crate::text::display_width(&summary).min(40);
+    let title_room =
+        12 + crate::text::display_width(&summary).min(40) + 10 * usize::from(state.is_read_only());
     let full = header_counts(state, false);
     let counts = if full.width() + title_room > usize::from(area.width) {
         header_counts(state, true)
@@ -93,11 +94,18 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
 
     let title = " reprieve ";
     let room = usize::from(left.width).saturating_sub(title.len() + 2);
-    let title = Line::from(vec![
+    let mut spans = vec![
         Span::styled(title, Style::new().bold().reversed()),
         Span::raw(" "),
-        Span::raw(cell(&summary, room)),
-    ]);
+    ];
+    let mut room = room;
+    if state.is_read_only() {
+        spans.push(Span::styled("READ-ONLY", Style::new().bold().yellow()));
+        spans.push(Span::raw(" "));
+        room = room.saturating_sub(10);
+    }
+    spans.push(Span::raw(cell(&summary, room)));
+    let title = Line::from(spans);
     frame.render_widget(Paragraph::new(title), left);
     frame.render_widget(Paragraph::new(counts), right);
 }
