@@ -42,7 +42,12 @@ fn main() -> ExitCode {
     // Quitting never waits for a slow AWS call to finish.
     runtime.shutdown_timeout(Duration::from_millis(100));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None) => ExitCode::SUCCESS,
+        // As a shell reports a death by signal: 128 + its number.
+        Ok(Some(signal)) => {
+            tracing::info!(signal, "ended by a signal");
+            ExitCode::from(128 + signal)
+        }
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("reprieve: {e:#}");
@@ -51,7 +56,8 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+/// Runs the dashboard; `Some(signal)` when a signal ended it.
+async fn run(cli: Cli) -> anyhow::Result<Option<u8>> {
     let now = Timestamp::now();
     let (stores, sources) = if cli.demo {
         demo_sources(now)?
@@ -85,15 +91,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     // A panic in a background task becomes an error on its row; only other
     // panics go on to ratatui's hook, which restores the terminal.
     runtime::panics::install_hook();
-    // A signal ends the loop the same way `q` does, so the terminal is restored.
+    // A signal ends the loop the same way `q` does, so the terminal is
+    // restored; the exit code says which signal it was.
     let result = tokio::select! {
-        result = runtime::run(&mut terminal, &mut state, stores, EventStream::new()) => result,
-        _ = hangup.recv() => Ok(()),
-        _ = terminate.recv() => Ok(()),
+        result = runtime::run(&mut terminal, &mut state, stores, EventStream::new()) => result.map(|()| None),
+        _ = hangup.recv() => Ok(Some(SIGHUP)),
+        _ = terminate.recv() => Ok(Some(SIGTERM)),
     };
     ratatui::restore();
     result.context("terminal I/O failed")
 }
+
+const SIGHUP: u8 = 1;
+const SIGTERM: u8 = 15;
 
 /// The demo's sources: several regions and accounts, one region not
 /// enabled and one expired SSO session, all in memory.

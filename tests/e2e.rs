@@ -191,3 +191,18 @@ fn credentials_added_after_the_error_are_picked_up_by_r() {
     assert_eq!(app.exit_code(FAST), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// SIGTERM and SIGHUP end reprieve like `q`, with the terminal restored,
+/// and exit as a shell reports a signal: 128 + its number.
+#[test]
+fn sigterm_and_sighup_exit_with_128_plus_the_signal() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let mut app = App::start(&["--demo"], &[]);
+        app.expect(&["scheduled for deletion"], &[], FAST);
+        app.signal(signal);
+        assert_eq!(app.exit_code(FAST), code, "SIG{signal}");
+        let screen = app.contents();
+        // The alternate screen was left: the app's frame is gone.
+        assert!(!screen.contains("R refresh"), "SIG{signal}: {screen}");
+    }
+}

@@ -144,3 +144,17 @@ pub const TEST_KEYS: [(&str, &str); 2] = [
     ("AWS_ACCESS_KEY_ID", "testing"),
     ("AWS_SECRET_ACCESS_KEY", "testing"),
 ];
+
+impl App {
+    /// Sends `signal` (`TERM`, `HUP`) to reprieve, as a service manager or a
+    /// closed terminal would.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.process_id().expect("a running child");
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{signal} {pid}");
+    }
+}
