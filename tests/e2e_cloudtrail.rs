@@ -207,3 +207,50 @@ fn cloudtrail_is_read_at_most_twice_a_second() {
     app.send("q");
     assert_eq!(app.exit_code(FAST), 0);
 }
+
+/// Every call a whole session sends: identity, listing, CloudTrail and a
+/// restore. None of them reads a secret's value.
+#[test]
+fn a_session_sends_only_the_calls_it_needs_and_never_reads_a_value() {
+    const ALLOWED: [&str; 5] = [
+        "GetCallerIdentity",
+        "ListSecrets",
+        "LookupEvents",
+        "RestoreSecret",
+        "DescribeSecret",
+    ];
+    let fake = FakeAws::start(account());
+    let mut app = start(&fake);
+    app.expect(
+        &["5 scheduled for deletion", "bob", "· 1111"],
+        &["Dating by CloudTrail"],
+        FAST,
+    );
+    app.send("gjr");
+    app.expect(&["Restore this secret?"], &[], FAST);
+    app.send("y");
+    app.expect(&["Restored ct/soonest"], &[], FAST);
+    app.send("R");
+    app.expect(&["4 scheduled for deletion"], &["Loading"], FAST);
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+    let calls: Vec<String> = fake.calls().into_iter().map(|(op, _)| op).collect();
+    for op in &calls {
+        assert!(ALLOWED.contains(&op.as_str()), "{op} was sent: {calls:?}");
+    }
+    assert!(
+        !calls.iter().any(|op| op.contains("SecretValue")),
+        "{calls:?}"
+    );
+    for needed in [
+        "GetCallerIdentity",
+        "ListSecrets",
+        "LookupEvents",
+        "RestoreSecret",
+    ] {
+        assert!(
+            calls.iter().any(|op| op == needed),
+            "{needed} missing: {calls:?}"
+        );
+    }
+}

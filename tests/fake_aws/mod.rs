@@ -382,6 +382,27 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
+        // STS speaks the query protocol: a form body, an XML answer.
+        if target.is_empty() && body.starts_with(b"Action=") {
+            let text = String::from_utf8_lossy(&body);
+            let action = text
+                .split('&')
+                .find_map(|p| p.strip_prefix("Action="))
+                .unwrap_or_default()
+                .to_owned();
+            let xml = sts(state, &action);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {}\r\n\r\n",
+                xml.len()
+            );
+            let sent = writer
+                .write_all(head.as_bytes())
+                .and_then(|()| writer.write_all(xml.as_bytes()));
+            if sent.is_err() || close {
+                return;
+            }
+            continue;
+        }
         let request = serde_json::from_slice(&body).unwrap_or(Value::Null);
         let (status, extra, body) = match handle(state, &target, &request) {
             Ok(v) => ("200 OK", String::new(), v),
@@ -406,6 +427,17 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
 }
 
 type Error = (&'static str, String);
+
+/// STS: who the caller is (any action is recorded; only this one answers).
+fn sts(state: &Mutex<State>, action: &str) -> String {
+    lock(state).calls.push((action.to_owned(), Instant::now()));
+    format!(
+        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <GetCallerIdentityResult><Arn>arn:aws:iam::{ACCOUNT}:user/tester</Arn>\
+         <UserId>AIDAEXAMPLE</UserId><Account>{ACCOUNT}</Account></GetCallerIdentityResult>\
+         <ResponseMetadata><RequestId>0</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
+    )
+}
 
 fn handle(state: &Mutex<State>, target: &str, request: &Value) -> Result<Value, Error> {
     let operation = target.rsplit('.').next().unwrap_or_default().to_owned();
