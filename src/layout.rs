@@ -12,6 +12,15 @@ pub const MAX_STATUS_LINES: usize = 3;
 /// Why dates are estimates: a sentence, two lines at most.
 pub const MAX_NOTE_LINES: usize = 2;
 
+/// The smallest terminal on which a restore confirmation shows its
+/// subject (name, ARN, where, dates) and its keys.
+pub const CONFIRM_MIN: (u16, u16) = (44, 16);
+
+/// Whether a confirmation fits a terminal of `size`.
+pub fn confirm_fits((width, height): (u16, u16)) -> bool {
+    width >= CONFIRM_MIN.0 && height >= CONFIRM_MIN.1
+}
+
 pub struct Areas {
     pub header: Rect,
     pub filter: Rect,

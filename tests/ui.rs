@@ -466,7 +466,7 @@ fn a_listing_that_fails_partway_does_not_read_as_complete() {
 
 #[test]
 fn a_name_cannot_display_as_another_with_direction_or_zero_width_characters() {
-    let mut state = sized(100, 12);
+    let mut state = sized(100, 20);
     listed(
         &mut state,
         vec![
@@ -483,4 +483,35 @@ fn a_name_cannot_display_as_another_with_direction_or_zero_width_characters() {
     );
     act(&mut state, Action::Restore);
     assert!(screen(&state).contains("Name      prod/⇄nimda⇄-key"));
+}
+
+#[test]
+fn a_confirmation_too_small_to_show_its_subject_is_not_shown_or_confirmed() {
+    let mut state = sized(20, 5);
+    listed(&mut state, sample());
+    act(&mut state, Action::Restore);
+    let text = screen(&state);
+    assert!(text.contains("Too small"), "{text}");
+    assert!(
+        !text.contains("Name"),
+        "never a confirmation without its subject: {text}"
+    );
+    assert!(
+        act(&mut state, Action::Confirm).is_empty(),
+        "y restores nothing unseen"
+    );
+    // Made big enough, the same confirmation shows in full and works.
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let text = screen(&state);
+    assert!(
+        text.contains("Restore this secret?") && text.contains("y/Enter restore"),
+        "{text}"
+    );
+    assert_eq!(act(&mut state, Action::Confirm).len(), 1);
 }

@@ -522,6 +522,12 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.mode = Mode::List;
         }
         Restore => ask_restore(state),
+        // Never confirm what the operator could not see.
+        Confirm if matches!(state.mode, Mode::Confirm(_)) && !layout::confirm_fits(state.size) => {
+            let (w, h) = layout::CONFIRM_MIN;
+            let text = format!("The terminal is too small to confirm a restore: it needs {w}x{h}");
+            state.set_status(Tone::Error, text);
+        }
         Confirm => {
             if let Mode::Confirm(target) = std::mem::replace(&mut state.mode, Mode::List) {
                 return confirm_restore(state, target);

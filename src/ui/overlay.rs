@@ -13,6 +13,7 @@ use crate::advice;
 use crate::app::feeds::arn_region_account;
 use crate::app::{FeedState, Source, State, Target};
 use crate::keys::{self, Scope};
+use crate::layout::{CONFIRM_MIN, confirm_fits};
 use crate::purge::span;
 use crate::store::StoreError;
 use crate::text::{sanitize, truncate, wrap};
@@ -62,6 +63,11 @@ fn wrapped_field(label: &str, value: &str, width: usize, max_lines: usize) -> Ve
 }
 
 pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
+    let area = frame.area();
+    if !confirm_fits((area.width, area.height)) {
+        too_small(frame, CONFIRM_MIN);
+        return;
+    }
     // Wide enough for the whole ARN where the screen allows; wrapped otherwise,
     // never cut, so the operator can check exactly what will be restored.
     let want = u16::try_from(target.arn.as_str().len() + LABEL_WIDTH + 4)
@@ -324,6 +330,21 @@ pub fn message(frame: &mut Frame, state: &State) {
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// Instead of a box that would hide its subject or its keys.
+fn too_small(frame: &mut Frame, (w, h): (u16, u16)) {
+    let area = frame.area();
+    let text = format!(
+        "Too small to confirm: needs {w}x{h}, this is {}x{}. Esc cancels.",
+        area.width, area.height
+    );
+    let lines: Vec<Line> = wrap(&text, usize::from(area.width).max(1))
+        .into_iter()
+        .map(|l| Line::styled(l, Style::new().bold().red()))
+        .collect();
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// Every source: profile, account, region, state; for a failed one, its
