@@ -15,16 +15,18 @@ pub enum Scope {
     Help,
     Message,
     Sources,
+    ConfirmMany,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 6] = [
+    pub const ALL: [Scope; 7] = [
         Scope::List,
         Scope::Filter,
         Scope::Confirm,
         Scope::Help,
         Scope::Message,
         Scope::Sources,
+        Scope::ConfirmMany,
     ];
 
     pub fn of(mode: &Mode) -> Self {
@@ -35,6 +37,7 @@ impl Scope {
             Mode::Help => Scope::Help,
             Mode::Message => Scope::Message,
             Mode::Sources => Scope::Sources,
+            Mode::ConfirmMany(_) => Scope::ConfirmMany,
         }
     }
 
@@ -46,6 +49,7 @@ impl Scope {
             Scope::Help => "Help",
             Scope::Message => "Whole message",
             Scope::Sources => "Sources",
+            Scope::ConfirmMany => "Restore of the marked secrets",
         }
     }
 }
@@ -205,15 +209,29 @@ pub static KEYMAP: &[Binding] = &[
     bind(
         S::List,
         &[key(KeyCode::Esc)],
-        Action::ClearFilter,
-        "Clear the filter",
+        Action::Escape,
+        "Clear the filter, then the marks",
+        None,
+    ),
+    bind(
+        S::List,
+        &[ch(' ')],
+        Action::ToggleMark,
+        "Mark or unmark the secret",
+        Some("mark"),
+    ),
+    bind(
+        S::List,
+        &[ch('*')],
+        Action::MarkAll,
+        "Mark all shown (again: none)",
         None,
     ),
     bind(
         S::List,
         &[ch('r')],
         Action::Restore,
-        "Restore the selected secret",
+        "Restore the selected or marked",
         Some("restore"),
     ),
     bind(
@@ -313,6 +331,34 @@ pub static KEYMAP: &[Binding] = &[
         Some("quit"),
     ),
     bind(
+        S::ConfirmMany,
+        &[ch('y'), key(KeyCode::Enter)],
+        Action::Confirm,
+        "Restore them (10 or more: type the count, then Enter)",
+        Some("restore"),
+    ),
+    bind(
+        S::ConfirmMany,
+        &[ch('n'), key(KeyCode::Esc)],
+        Action::Cancel,
+        "Cancel",
+        Some("cancel"),
+    ),
+    bind(
+        S::ConfirmMany,
+        &[key(KeyCode::Backspace)],
+        Action::Erase,
+        "Erase a digit",
+        Some("erase"),
+    ),
+    bind(
+        S::ConfirmMany,
+        &[CTRL_C],
+        Action::Quit,
+        "Quit",
+        Some("quit"),
+    ),
+    bind(
         S::Sources,
         &[key(KeyCode::Esc), ch('s'), key(KeyCode::Enter)],
         Action::CloseSources,
@@ -352,6 +398,13 @@ pub fn map(mode: &Mode, event: &Event) -> Option<Msg> {
             match scope {
                 Scope::Filter => bound.or_else(|| {
                     tui_input::backend::crossterm::to_input_request(event).map(Msg::FilterEdit)
+                }),
+                // The count a large restore asks for.
+                Scope::ConfirmMany => bound.or(match pressed.code {
+                    KeyCode::Char(c) if c.is_ascii_digit() && pressed.modifiers.is_empty() => {
+                        Some(Msg::Action(Action::Digit(c)))
+                    }
+                    _ => None,
                 }),
                 _ => bound,
             }
@@ -403,6 +456,10 @@ mod tests {
             Scope::Help => Mode::Help,
             Scope::Message => Mode::Message,
             Scope::Sources => Mode::Sources,
+            Scope::ConfirmMany => Mode::ConfirmMany(crate::app::marks::Bulk {
+                targets: Vec::new(),
+                typed: String::new(),
+            }),
         }
     }
 

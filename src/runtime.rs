@@ -35,6 +35,9 @@ const IDLE: Duration = Duration::from_secs(3600);
 pub const READ_ONLY: &str =
     "reprieve is read-only (--read-only or REPRIEVE_READ_ONLY=1): restores are turned off";
 
+/// Restores waiting on an answer at once, over every source.
+const RESTORES_IN_FLIGHT: usize = 16;
+
 /// Calls in flight at once, over every source: many regions list at the
 /// same time without a burst against the network or the quotas.
 const CALLS_IN_FLIGHT: usize = 8;
@@ -46,6 +49,11 @@ pub struct Stores {
     /// Nothing that writes leaves the runtime.
     read_only: bool,
     lookups: Vec<Arc<Pacer>>,
+    /// RestoreSecret is 50 calls a second per region, shared with the whole
+    /// account: reprieve keeps to 40.
+    restores: Vec<Arc<Pacer>>,
+    /// Restores waiting on an answer at once.
+    restoring: Arc<Semaphore>,
     cap: Arc<Semaphore>,
 }
 
@@ -56,9 +64,15 @@ impl Stores {
             .iter()
             .map(|_| Arc::new(Pacer::new(pacer::LOOKUP_EVENTS)))
             .collect();
+        let restores = stores
+            .iter()
+            .map(|_| Arc::new(Pacer::new(pacer::RESTORE_SECRET)))
+            .collect();
         Stores {
             stores,
             read_only: false,
+            restores,
+            restoring: Arc::new(Semaphore::new(RESTORES_IN_FLIGHT)),
             lookups,
             cap: Arc::new(Semaphore::new(CALLS_IN_FLIGHT)),
         }
@@ -201,10 +215,19 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
         }
         Effect::Restore(target) => {
             let failed = target.clone();
-            // Restores are not capped: the operator is waiting on each.
+            let pacer = Arc::clone(&stores.restores[source]);
+            let restoring = Arc::clone(&stores.restoring);
+            let sent = tx.clone();
             spawn(
                 tx,
                 async move {
+                    // Paced per source, a bounded number at once: a batch
+                    // of hundreds stays under the account's quota.
+                    pacer.wait().await;
+                    let _permit = restoring.acquire().await;
+                    let _ = sent.send(Msg::RestoreSent {
+                        arn: target.arn.clone(),
+                    });
                     let result = store.restore(target.arn.clone()).await;
                     match &result {
                         Ok(()) => tracing::info!(arn = %target.arn, "restored"),

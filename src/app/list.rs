@@ -22,8 +22,17 @@ use crate::store::{Arn, PendingSecret, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RestoreState {
     Idle,
+    /// Confirmed; waits for its turn under the restore pacing.
+    Queued,
     Restoring,
     Failed(Box<StoreError>),
+}
+
+impl RestoreState {
+    /// Confirmed and not answered yet.
+    pub fn on_its_way(&self) -> bool {
+        matches!(self, RestoreState::Queued | RestoreState::Restoring)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -302,7 +311,7 @@ impl SecretList {
             .copied()
             .filter(|&id| {
                 let row = self.row(id);
-                row.source() == source && row.seen < seen && row.restore != RestoreState::Restoring
+                row.source() == source && row.seen < seen && !row.restore.on_its_way()
             })
             .collect();
         if gone.is_empty() {

@@ -2,6 +2,7 @@
 
 pub mod feeds;
 pub mod list;
+pub mod marks;
 mod names;
 pub mod trail;
 
@@ -18,6 +19,7 @@ use crate::store::{
 };
 pub use feeds::{Feed, FeedState, Load, Source, SourceId};
 use list::{RestoreState, SecretList};
+use marks::{Batch, Bulk, Marks};
 use trail::Phase;
 
 /// What a key asks for. The keymap in `keys` maps key presses to these.
@@ -42,6 +44,15 @@ pub enum Action {
     CloseMessage,
     ShowSources,
     CloseSources,
+    /// Mark or unmark the selected secret.
+    ToggleMark,
+    /// Mark every shown secret, or unmark them when all are marked.
+    MarkAll,
+    /// Esc in the list: the filter first, then the marks.
+    Escape,
+    /// A digit typed into a bulk confirmation.
+    Digit(char),
+    Erase,
     Quit,
 }
 
@@ -94,6 +105,10 @@ pub enum Msg {
         source: SourceId,
         result: Result<Identity, StoreError>,
     },
+    /// A queued restore left for the service.
+    RestoreSent {
+        arn: Arn,
+    },
     RestoreFinished {
         target: Target,
         result: Result<(), StoreError>,
@@ -136,6 +151,8 @@ pub enum Mode {
     List,
     Filter,
     Confirm(Target),
+    /// Restoring the marked secrets.
+    ConfirmMany(Bulk),
     Help,
     /// The status line in full, when it was cut.
     Message,
@@ -174,6 +191,8 @@ pub struct State {
     status_is_listing_failure: bool,
     /// Nothing is written: `r` says so (the runtime refuses too).
     read_only: bool,
+    marks: Marks,
+    batch: Batch,
 }
 
 /// Read access for drawing and tests; only `update` changes the state.
@@ -272,6 +291,12 @@ impl State {
     pub fn in_flight(&self) -> usize {
         self.in_flight
     }
+    pub fn marks(&self) -> &Marks {
+        &self.marks
+    }
+    pub fn batch(&self) -> &Batch {
+        &self.batch
+    }
 }
 
 impl State {
@@ -298,6 +323,8 @@ impl State {
             in_flight: 0,
             status_is_listing_failure: false,
             read_only: false,
+            marks: Marks::default(),
+            batch: Batch::default(),
         }
     }
 
@@ -476,6 +503,16 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_load_failed(state, source, generation, error);
             vec![]
         }
+        Msg::RestoreSent { arn } => {
+            if state
+                .list
+                .get(&arn)
+                .is_some_and(|r| r.restore == RestoreState::Queued)
+            {
+                state.list.set_restore(&arn, RestoreState::Restoring);
+            }
+            vec![]
+        }
         Msg::RestoreFinished { target, result } => {
             on_restore_finished(state, target, result);
             vec![]
@@ -521,18 +558,63 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.list.set_query("");
             state.mode = Mode::List;
         }
+        Restore if !state.marks.is_empty() => ask_restore_marked(state),
         Restore => ask_restore(state),
+        ToggleMark => {
+            if let Some(row) = state.list.selected() {
+                let arn = row.secret.arn.clone();
+                state.marks.toggle(&arn);
+            }
+        }
+        MarkAll => {
+            let shown: Vec<Arn> = state
+                .list
+                .visible_rows()
+                .map(|r| r.secret.arn.clone())
+                .collect();
+            if shown.iter().all(|a| state.marks.contains(a)) {
+                shown.iter().for_each(|a| {
+                    state.marks.remove(a);
+                });
+            } else {
+                shown.into_iter().for_each(|a| state.marks.insert(a));
+            }
+        }
+        Escape if !state.list.query().is_empty() => {
+            state.filter.reset();
+            state.list.set_query("");
+        }
+        Escape => state.marks.clear(),
+        Digit(c) => {
+            if let Mode::ConfirmMany(bulk) = &mut state.mode
+                && bulk.typed.len() < 7
+            {
+                bulk.typed.push(c);
+            }
+        }
+        Erase => {
+            if let Mode::ConfirmMany(bulk) = &mut state.mode {
+                bulk.typed.pop();
+            }
+        }
         // Never confirm what the operator could not see.
         Confirm if matches!(state.mode, Mode::Confirm(_)) && !layout::confirm_fits(state.size) => {
             let (w, h) = layout::CONFIRM_MIN;
             let text = format!("The terminal is too small to confirm a restore: it needs {w}x{h}");
             state.set_status(Tone::Error, text);
         }
-        Confirm => {
-            if let Mode::Confirm(target) = std::mem::replace(&mut state.mode, Mode::List) {
-                return confirm_restore(state, target);
+        Confirm if matches!(&state.mode, Mode::ConfirmMany(b) if !b.confirmed()) => {
+            if let Mode::ConfirmMany(bulk) = &state.mode {
+                let n = bulk.targets.len();
+                let text = format!("To restore {n} secrets, type {n} and press Enter");
+                state.set_status(Tone::Info, text);
             }
         }
+        Confirm => match std::mem::replace(&mut state.mode, Mode::List) {
+            Mode::Confirm(target) => return confirm_restore(state, target),
+            Mode::ConfirmMany(bulk) => return confirm_many(state, bulk.targets),
+            other => state.mode = other,
+        },
         Cancel | CloseHelp | CloseMessage | CloseSources => state.mode = Mode::List,
         ShowMessage if state.status.is_some() => state.mode = Mode::Message,
         ShowMessage => {}
@@ -557,7 +639,7 @@ fn ask_restore(state: &mut State) {
         state.set_status(Tone::Info, crate::runtime::READ_ONLY);
         return;
     }
-    if row.restore == RestoreState::Restoring {
+    if row.restore.on_its_way() {
         let text = format!("{} is already being restored", row.secret.display_name());
         state.set_status(Tone::Info, text);
         return;
@@ -565,9 +647,56 @@ fn ask_restore(state: &mut State) {
     state.mode = Mode::Confirm(Target::of(row.source(), &row.secret, &row.dates));
 }
 
+/// With marks, `r` restores the marked secrets that are listed and not
+/// already on their way.
+fn ask_restore_marked(state: &mut State) {
+    if state.read_only {
+        state.set_status(Tone::Info, crate::runtime::READ_ONLY);
+        return;
+    }
+    let targets: Vec<Target> = state
+        .list
+        .rows()
+        .filter(|r| state.marks.contains(&r.secret.arn))
+        .filter(|r| !r.restore.on_its_way())
+        .map(|r| Target::of(r.source(), &r.secret, &r.dates))
+        .collect();
+    if targets.is_empty() {
+        state.set_status(Tone::Info, "Every marked secret is already being restored");
+        return;
+    }
+    state.mode = Mode::ConfirmMany(Bulk {
+        targets,
+        typed: String::new(),
+    });
+}
+
+/// Sends every restore at once; the runtime paces them per source.
+fn confirm_many(state: &mut State, targets: Vec<Target>) -> Vec<Effect> {
+    if !state.batch.running() {
+        state.batch = Batch::default();
+    }
+    let mut effects = Vec::with_capacity(targets.len());
+    for target in targets {
+        if state
+            .list
+            .get(&target.arn)
+            .is_none_or(|r| r.restore.on_its_way())
+        {
+            continue;
+        }
+        state.list.set_restore(&target.arn, RestoreState::Queued);
+        state.in_flight += 1;
+        state.batch.total += 1;
+        effects.push(Effect::Restore(target));
+    }
+    state.set_status(Tone::Info, state.batch.summary());
+    effects
+}
+
 fn confirm_restore(state: &mut State, target: Target) -> Vec<Effect> {
     if let Some(row) = state.list.get(&target.arn) {
-        if row.restore == RestoreState::Restoring {
+        if row.restore.on_its_way() {
             return vec![];
         }
         state.list.set_restore(&target.arn, RestoreState::Restoring);
@@ -681,6 +810,12 @@ fn on_page(state: &mut State, source: SourceId, generation: u64, page: Page) -> 
             state.feeds[source].trail.keep(event);
         }
     }
+    let list = &state.list;
+    let dropped = state.marks.keep_only(|arn| list.get(arn).is_some());
+    if dropped > 0 {
+        let text = format!("{dropped} marked secret(s) left the listing: their marks are dropped");
+        state.set_status(Tone::Info, text);
+    }
     let load = &mut state.feeds[source].load;
     load.loading = false;
     load.completed = true;
@@ -768,6 +903,33 @@ fn on_deletions(
 
 fn on_restore_finished(state: &mut State, target: Target, result: Result<(), StoreError>) {
     state.in_flight = state.in_flight.saturating_sub(1);
+    if state.batch.running() {
+        state.batch.record(&result);
+        // A failed one stays marked, so `r` retries exactly those.
+        match &result {
+            Ok(()) => {
+                state.marks.remove(&target.arn);
+                state.list.remove(&target.arn);
+                state.restored.insert(target.arn, target.deleted_date);
+            }
+            Err(error) if error.kind == ErrorKind::NotFound => {
+                state.marks.remove(&target.arn);
+                state.list.remove(&target.arn);
+            }
+            Err(error) => {
+                let failed = RestoreState::Failed(Box::new(error.clone()));
+                state.list.set_restore(&target.arn, failed);
+            }
+        }
+        let tone = match (state.batch.running(), state.batch.failed.is_empty()) {
+            (true, _) => Tone::Info,
+            (false, true) => Tone::Success,
+            (false, false) => Tone::Error,
+        };
+        state.set_status(tone, state.batch.summary());
+        return;
+    }
+    state.marks.remove(&target.arn);
     match result {
         Ok(()) => {
             state.list.remove(&target.arn);

@@ -10,6 +10,10 @@ use tokio::time::Instant;
 /// region; a little slower keeps clear of the edge.
 pub const LOOKUP_EVENTS: Duration = Duration::from_millis(600);
 
+/// RestoreSecret allows 50 calls a second per region, shared with the rest
+/// of the account: 40 leaves room.
+pub const RESTORE_SECRET: Duration = Duration::from_millis(25);
+
 /// Lets one call leave every `interval`, in the order they asked.
 #[derive(Debug)]
 pub struct Pacer {

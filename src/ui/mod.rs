@@ -73,6 +73,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Mode::Help => overlay::help(frame),
         Mode::Message => overlay::message(frame, state),
         Mode::Sources => overlay::sources(frame, state),
+        Mode::ConfirmMany(bulk) => overlay::confirm_many(frame, state, bulk),
         Mode::List | Mode::Filter => {}
     }
 }
@@ -162,6 +163,13 @@ fn header_counts(state: &State, short: bool) -> Line<'static> {
             format!("Dating by CloudTrail, page {page}")
         };
         counts.push(Span::styled(format!("{} {text} · ", spinner(state)), busy));
+    }
+    let marked = state.marks().len();
+    if marked > 0 {
+        counts.push(Span::styled(
+            format!("{marked} marked · "),
+            Style::new().bold(),
+        ));
     }
     if state.startup_error().is_none() {
         let pending = thousands(state.list().len());

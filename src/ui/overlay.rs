@@ -11,12 +11,13 @@ use unicode_width::UnicodeWidthStr;
 use super::{dates, hints};
 use crate::advice;
 use crate::app::feeds::arn_region_account;
+use crate::app::marks::{Bulk, TYPE_THE_COUNT};
 use crate::app::{FeedState, Source, State, Target};
 use crate::keys::{self, Scope};
 use crate::layout::{CONFIRM_MIN, confirm_fits};
 use crate::purge::span;
 use crate::store::StoreError;
-use crate::text::{sanitize, truncate, wrap};
+use crate::text::{cell, sanitize, truncate, wrap};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [_, col, _] = Layout::horizontal([
@@ -421,6 +422,81 @@ pub fn sources(frame: &mut Frame, state: &State) {
         .border_type(BorderType::Rounded)
         .title(" Sources ")
         .padding(Padding::horizontal(1));
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// How many, where, the soonest purge, and the names, before restoring the
+/// marked secrets; from 10 on, the count must be typed.
+pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) {
+    let area = frame.area();
+    if !confirm_fits((area.width, area.height)) {
+        too_small(frame, CONFIRM_MIN);
+        return;
+    }
+    let n = bulk.targets.len();
+    let width = area.width.saturating_sub(2).min(100);
+    let text_width = usize::from(width.saturating_sub(4)).max(1);
+    let mut lines = vec![
+        Line::from(format!("Restore these {n} secrets?")),
+        Line::default(),
+    ];
+    let mut places: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for t in &bulk.targets {
+        let (region, account) = arn_region_account(t.arn.as_str());
+        *places.entry((account, region)).or_default() += 1;
+    }
+    for ((account, region), count) in &places {
+        lines.push(field(
+            "",
+            format!("{count} in account {account} · {region}"),
+        ));
+    }
+    if let Some(soonest) = bulk
+        .targets
+        .iter()
+        .map(|t| t.dates.purge)
+        .min_by_key(|p| p.earliest())
+    {
+        let text = format!(
+            "{} ({})",
+            dates::purge_long(state, soonest),
+            crate::purge::time_left(soonest, state.now())
+        );
+        lines.extend(wrapped_field("Soonest", &text, text_width, 2));
+    }
+    lines.push(Line::default());
+    // The names, as many as fit; the rest counted.
+    let room = usize::from(area.height)
+        .saturating_sub(lines.len() + 8)
+        .max(1);
+    for t in bulk.targets.iter().take(room) {
+        lines.push(Line::from(format!(
+            "  {}",
+            cell(&t.name, text_width.saturating_sub(2))
+        )));
+    }
+    if n > room {
+        lines.push(Line::styled(
+            format!("  … and {} more", n - room),
+            Style::new().dim(),
+        ));
+    }
+    lines.push(Line::default());
+    if n >= TYPE_THE_COUNT {
+        lines.push(Line::from(vec![
+            Span::styled(format!("Type {n} and press Enter: "), Style::new().bold()),
+            Span::styled(format!("{}▏", bulk.typed), Style::new().fg(Color::Cyan)),
+        ]));
+    }
+    lines.push(hints::hint_line(Scope::ConfirmMany));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(format!(" Restore {n} secrets "))
+        .padding(Padding::horizontal(1))
+        .border_style(Style::new().fg(Color::Cyan));
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);

@@ -206,7 +206,12 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
         let width = usize::from(width);
         match column {
             Column::Marker => match row.restore {
+                // Marked rows show without colour too.
+                RestoreState::Idle if state.marks().contains(&row.secret.arn) => {
+                    Cell::from("*").bold()
+                }
                 RestoreState::Idle => Cell::from(""),
+                RestoreState::Queued => Cell::from("…").cyan(),
                 RestoreState::Restoring => Cell::from(super::spinner(state).to_string()).cyan(),
                 RestoreState::Failed(_) => Cell::from("✗").red().bold(),
             },
