@@ -447,9 +447,10 @@ pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) {
         let (region, account) = arn_region_account(t.arn.as_str());
         *places.entry((account, region)).or_default() += 1;
     }
-    for ((account, region), count) in &places {
+    for (i, ((account, region), count)) in places.iter().enumerate() {
+        let label = if i == 0 { "Where" } else { "" };
         lines.push(field(
-            "",
+            label,
             format!("{count} in account {account} · {region}"),
         ));
     }
