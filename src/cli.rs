@@ -25,6 +25,15 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["profile", "region", "endpoint_url"])]
     pub demo: bool,
 
+    /// Where to append one JSON line per restore outcome (default:
+    /// $XDG_STATE_HOME/reprieve/audit.jsonl, else ~/.local/state/...).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_audit_log")]
+    pub audit_log: Option<PathBuf>,
+
+    /// Restore without writing an audit log.
+    #[arg(long)]
+    pub no_audit_log: bool,
+
     /// Never write: restores are refused (also REPRIEVE_READ_ONLY=1).
     #[arg(long)]
     pub read_only: bool,

@@ -445,6 +445,8 @@ mod tests {
             name: "x".into(),
             deleted_date: at,
             dates: crate::purge::read(at, at, None),
+            profile: None,
+            principal: None,
         })
     }
 

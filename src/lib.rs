@@ -3,6 +3,7 @@
 
 pub mod advice;
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod keys;
 pub mod layout;

@@ -15,8 +15,9 @@ use jiff::tz::TimeZone;
 use tokio::signal::unix::{SignalKind, signal};
 
 use reprieve::app::{Source, State};
+use reprieve::audit::{self, AuditLog};
 use reprieve::cli::Cli;
-use reprieve::runtime::{self, Stores};
+use reprieve::runtime::{self, Audit, Stores};
 use reprieve::sources::{self, Wanted};
 use reprieve::store::SecretStore;
 use reprieve::store::aws::{AwsOptions, AwsStore};
@@ -73,7 +74,7 @@ async fn run(cli: Cli) -> anyhow::Result<Option<u8>> {
         || std::env::var("REPRIEVE_READ_ONLY")
             .is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
     let mut state = State::with_sources(sources, tz, now).with_read_only(read_only);
-    let stores = stores.read_only(read_only);
+    let stores = stores.read_only(read_only).audit(audit(&cli));
 
     let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
     let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
@@ -104,6 +105,26 @@ async fn run(cli: Cli) -> anyhow::Result<Option<u8>> {
 
 const SIGHUP: u8 = 1;
 const SIGTERM: u8 = 15;
+
+/// The audit log asked for: off, open, or broken (then restores are
+/// refused, saying why).
+fn audit(cli: &Cli) -> Audit {
+    if cli.no_audit_log {
+        return Audit::Off;
+    }
+    let Some(path) = cli.audit_log.clone().or_else(audit::default_path) else {
+        return Audit::Broken(
+            "no HOME or XDG_STATE_HOME to put it in; pass --audit-log PATH".into(),
+        );
+    };
+    match AuditLog::open(&path) {
+        Ok(log) => {
+            tracing::info!(path = %path.display(), "audit log");
+            Audit::On(Arc::new(log))
+        }
+        Err(e) => Audit::Broken(format!("{}: {e}", path.display())),
+    }
+}
 
 /// The demo's sources: several regions and accounts, one region not
 /// enabled and one expired SSO session, all in memory.

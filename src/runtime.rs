@@ -21,8 +21,11 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 
+use crate::app::Target;
+use crate::app::feeds::arn_region_account;
 use crate::app::{Effect, Msg, State, update};
-use crate::store::{ErrorKind, SecretStore, StoreError};
+use crate::audit::{AuditLog, Line, Outcome};
+use crate::store::{ErrorKind, Receipt, SecretStore, StoreError};
 use crate::{keys, ui};
 use pacer::Pacer;
 
@@ -30,6 +33,51 @@ use pacer::Pacer;
 const ANIMATION: Duration = Duration::from_millis(100);
 /// Nothing on screen changes by itself: wake rarely, to keep `now` fresh.
 const IDLE: Duration = Duration::from_secs(3600);
+
+/// The audit log as the runtime holds it.
+#[derive(Debug, Clone)]
+pub enum Audit {
+    /// `--no-audit-log`.
+    Off,
+    On(Arc<AuditLog>),
+    /// It could not be opened: restores are refused, saying why.
+    Broken(String),
+}
+
+impl Audit {
+    fn record(&self, target: &Target, result: &Result<Receipt, StoreError>) {
+        let Audit::On(log) = self else {
+            return;
+        };
+        let (region, account) = arn_region_account(target.arn.as_str());
+        let (outcome, request_id) = match result {
+            Ok(receipt) => (Outcome::Ok("ok"), receipt.request_id.as_deref()),
+            Err(e) => (
+                Outcome::Failed {
+                    code: e.code.as_deref(),
+                    message: &e.message,
+                },
+                e.request_id.as_deref(),
+            ),
+        };
+        let line = Line {
+            time: Timestamp::now().to_string(),
+            action: "RestoreSecret",
+            arn: target.arn.as_str(),
+            name: &target.name,
+            region,
+            account,
+            profile: target.profile.as_deref(),
+            principal: target.principal.as_deref(),
+            result: outcome,
+            request_id,
+            version: env!("CARGO_PKG_VERSION"),
+        };
+        if let Err(e) = log.record(&line) {
+            tracing::error!(path = %log.path().display(), error = %e, "audit line not written");
+        }
+    }
+}
 
 /// Why a write was refused in read-only mode.
 pub const READ_ONLY: &str =
@@ -46,6 +94,7 @@ const CALLS_IN_FLIGHT: usize = 8;
 #[derive(Clone)]
 pub struct Stores {
     stores: Vec<Arc<dyn SecretStore>>,
+    audit: Audit,
     /// Nothing that writes leaves the runtime.
     read_only: bool,
     lookups: Vec<Arc<Pacer>>,
@@ -70,12 +119,18 @@ impl Stores {
             .collect();
         Stores {
             stores,
+            audit: Audit::Off,
             read_only: false,
             restores,
             restoring: Arc::new(Semaphore::new(RESTORES_IN_FLIGHT)),
             lookups,
             cap: Arc::new(Semaphore::new(CALLS_IN_FLIGHT)),
         }
+    }
+
+    /// Records every restore outcome (or, broken, refuses every restore).
+    pub fn audit(self, audit: Audit) -> Self {
+        Stores { audit, ..self }
     }
 
     /// Blocks every write here, whatever the state asks for.
@@ -213,8 +268,20 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
             let result = Err(StoreError::new(ErrorKind::ReadOnly, None, READ_ONLY));
             let _ = tx.send(Msg::RestoreFinished { target, result });
         }
+        Effect::Restore(target) if matches!(stores.audit, Audit::Broken(_)) => {
+            let Audit::Broken(why) = &stores.audit else {
+                return ControlFlow::Continue(());
+            };
+            let message = format!(
+                "restores are off: the audit log cannot be written ({why}); fix it, or start \
+                 with --no-audit-log"
+            );
+            let result = Err(StoreError::new(ErrorKind::ReadOnly, None, message));
+            let _ = tx.send(Msg::RestoreFinished { target, result });
+        }
         Effect::Restore(target) => {
             let failed = target.clone();
+            let audit = stores.audit.clone();
             let pacer = Arc::clone(&stores.restores[source]);
             let restoring = Arc::clone(&stores.restoring);
             let sent = tx.clone();
@@ -230,9 +297,12 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                     });
                     let result = store.restore(target.arn.clone()).await;
                     match &result {
-                        Ok(()) => tracing::info!(arn = %target.arn, "restored"),
+                        Ok(_) => tracing::info!(arn = %target.arn, "restored"),
                         Err(e) => tracing::warn!(arn = %target.arn, error = %e, "restore failed"),
                     }
+                    // Written and flushed before the operator hears of it.
+                    audit.record(&target, &result);
+                    let result = result.map(drop);
                     Msg::RestoreFinished { target, result }
                 },
                 move |error| Msg::RestoreFinished {

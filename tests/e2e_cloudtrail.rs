@@ -254,3 +254,99 @@ fn a_session_sends_only_the_calls_it_needs_and_never_reads_a_value() {
         );
     }
 }
+
+/// Every restore outcome is one JSON line, field by field.
+#[test]
+fn restores_are_written_to_the_audit_log_before_they_are_reported() {
+    let dir = std::env::temp_dir().join(format!("reprieve-audit-e2e-{}", std::process::id()));
+    let path = dir.join("audit.jsonl");
+    let fake = FakeAws::start(account());
+    let mut app = App::start(
+        &[
+            "--endpoint-url",
+            &fake.url(),
+            "--region",
+            "us-east-1",
+            "--utc",
+            "--audit-log",
+            path.to_str().unwrap(),
+        ],
+        &TEST_KEYS,
+    );
+    app.expect(
+        &["5 scheduled for deletion", "bob", "· 1111"],
+        &["Dating by CloudTrail"],
+        FAST,
+    );
+    // Mark two, restore both.
+    app.send("gj ");
+    app.send("j ");
+    app.send("r");
+    app.expect(&["Restore these 2 secrets?"], &[], FAST);
+    app.send("y");
+    app.expect(&["Restored 2 of 2"], &[], FAST);
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for line in &lines {
+        assert_eq!(line["action"], "RestoreSecret");
+        assert_eq!(line["result"], "ok");
+        assert_eq!(line["region"], "us-east-1");
+        assert_eq!(line["account"], "111122223333");
+        assert_eq!(
+            line["profile"],
+            serde_json::Value::Null,
+            "no --profile given"
+        );
+        assert_eq!(line["principal"], "arn:aws:iam::111122223333:user/tester");
+        assert_eq!(line["version"], env!("CARGO_PKG_VERSION"));
+        assert!(
+            line["arn"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws:secretsmanager:")
+        );
+        assert!(line["time"].as_str().unwrap().ends_with('Z'));
+    }
+    let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"ct/soonest") && names.contains(&"ct/just-deleted"),
+        "{names:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An audit log that cannot be written turns restores off, saying why.
+#[test]
+fn an_unwritable_audit_log_refuses_restores_with_the_reason() {
+    let fake = FakeAws::start(account());
+    let mut app = App::start(
+        &[
+            "--endpoint-url",
+            &fake.url(),
+            "--region",
+            "us-east-1",
+            "--audit-log",
+            "/proc/reprieve-no/audit.jsonl",
+        ],
+        &TEST_KEYS,
+    );
+    app.expect(&["5 scheduled for deletion"], &[], FAST);
+    app.send("r");
+    app.expect(&["Restore this secret?"], &[], FAST);
+    app.send("y");
+    app.expect(
+        &["restores are off: the audit log cannot be written"],
+        &[],
+        FAST,
+    );
+    assert_eq!(fake.count("RestoreSecret"), 0);
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+}

@@ -168,6 +168,8 @@ fn run(seed: u64, steps: usize) {
                     name: row.secret.name.clone(),
                     deleted_date: row.secret.deleted_date,
                     dates: row.dates.clone(),
+                    profile: None,
+                    principal: None,
                 });
                 if let Some(target) = target {
                     let result = Ok(());

@@ -28,7 +28,7 @@ impl SecretStore for Buggy {
         let page = fixtures::page(vec![fixtures::secret("prod/db", 30.0)], 1, None);
         Box::pin(async move { Ok(page) })
     }
-    fn restore(&self, _: Arn) -> StoreFuture<'_, ()> {
+    fn restore(&self, _: Arn) -> StoreFuture<'_, reprieve::store::Receipt> {
         Box::pin(async { panic!("index out of bounds in the restore path") })
     }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {

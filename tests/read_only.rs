@@ -28,9 +28,9 @@ impl SecretStore for Recording {
         self.note("ListSecrets");
         Box::pin(async { Ok(page(sample(), 10, None)) })
     }
-    fn restore(&self, _: Arn) -> StoreFuture<'_, ()> {
+    fn restore(&self, _: Arn) -> StoreFuture<'_, reprieve::store::Receipt> {
         self.note("RestoreSecret");
-        Box::pin(async { Ok(()) })
+        Box::pin(async { Ok(reprieve::store::Receipt::default()) })
     }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         self.note("LookupEvents");
@@ -60,6 +60,8 @@ async fn a_restore_effect_never_reaches_the_store_in_read_only_mode() {
         name: secret.name.clone(),
         deleted_date: secret.deleted_date,
         dates: reprieve::purge::read(secret.deleted_date, now(), None),
+        profile: None,
+        principal: None,
     };
     for effect in [
         Effect::Identify { source: 0 },

@@ -238,7 +238,7 @@ impl SecretStore for Recording {
             Ok(page)
         })
     }
-    fn restore(&self, arn: Arn) -> StoreFuture<'_, ()> {
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, reprieve::store::Receipt> {
         self.log.lock().unwrap().restored.push(arn.clone());
         self.inner.restore(arn)
     }
@@ -356,7 +356,7 @@ impl SecretStore for Stalled {
         self.calls.fetch_add(1, Ordering::SeqCst);
         Box::pin(std::future::pending())
     }
-    fn restore(&self, _: Arn) -> StoreFuture<'_, ()> {
+    fn restore(&self, _: Arn) -> StoreFuture<'_, reprieve::store::Receipt> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         Box::pin(std::future::pending())
     }

@@ -66,6 +66,9 @@ pub struct Target {
     pub deleted_date: Timestamp,
     /// What was known of the deletion when the operator asked.
     pub dates: Dates,
+    /// For the audit line: the profile and the caller, when known.
+    pub profile: Option<String>,
+    pub principal: Option<String>,
 }
 
 impl Target {
@@ -77,6 +80,8 @@ impl Target {
             name: secret.display_name().to_owned(),
             deleted_date: secret.deleted_date,
             dates: dates.clone(),
+            profile: None,
+            principal: None,
         }
     }
 }
@@ -326,6 +331,16 @@ impl State {
             marks: Marks::default(),
             batch: Batch::default(),
         }
+    }
+
+    /// What a restore of `row` is about, and who will ask for it.
+    fn target(&self, row: &list::Row) -> Target {
+        let mut target = Target::of(row.source(), &row.secret, &row.dates);
+        if let Some(feed) = self.feeds.get(row.source()) {
+            target.profile = feed.source.profile.clone();
+            target.principal = feed.identity.as_ref().map(|i| i.arn.clone());
+        }
+        target
     }
 
     /// Read-only: restores are refused.
@@ -644,7 +659,8 @@ fn ask_restore(state: &mut State) {
         state.set_status(Tone::Info, text);
         return;
     }
-    state.mode = Mode::Confirm(Target::of(row.source(), &row.secret, &row.dates));
+    let target = state.target(row);
+    state.mode = Mode::Confirm(target);
 }
 
 /// With marks, `r` restores the marked secrets that are listed and not
@@ -659,7 +675,7 @@ fn ask_restore_marked(state: &mut State) {
         .rows()
         .filter(|r| state.marks.contains(&r.secret.arn))
         .filter(|r| !r.restore.on_its_way())
-        .map(|r| Target::of(r.source(), &r.secret, &r.dates))
+        .map(|r| state.target(r))
         .collect();
     if targets.is_empty() {
         state.set_status(Tone::Info, "Every marked secret is already being restored");

@@ -10,6 +10,7 @@ use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::config::http::HttpResponse;
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_secretsmanager::operation::RequestId;
 use aws_sdk_secretsmanager::types::SecretListEntry;
 use aws_types::os_shim_internal::{Env, Fs};
 use jiff::Timestamp;
@@ -17,8 +18,8 @@ use tokio::sync::Mutex;
 
 use super::cloudtrail::{self, parse_event};
 use super::{
-    Arn, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, SecretStore, StoreError,
-    StoreFuture,
+    Arn, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, Receipt, SecretStore,
+    StoreError, StoreFuture,
 };
 
 /// The SDK defaults reprieve was tested with, pinned so an SDK upgrade
@@ -135,15 +136,17 @@ impl AwsStore {
         })
     }
 
-    async fn restore_one(&self, arn: Arn) -> Result<(), StoreError> {
+    async fn restore_one(&self, arn: Arn) -> Result<Receipt, StoreError> {
         let client = self.client().await?.secrets;
-        client
+        let out = client
             .restore_secret()
             .secret_id(arn.as_str())
             .send()
             .await
             .map_err(classify)?;
-        Ok(())
+        Ok(Receipt {
+            request_id: out.request_id().map(str::to_owned),
+        })
     }
 
     async fn who(&self) -> Result<Identity, StoreError> {
@@ -198,7 +201,7 @@ impl SecretStore for AwsStore {
         Box::pin(async move { self.settle(self.fetch_page(token).await).await })
     }
 
-    fn restore(&self, arn: Arn) -> StoreFuture<'_, ()> {
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, Receipt> {
         Box::pin(async move { self.settle(self.restore_one(arn).await).await })
     }
 
@@ -304,6 +307,17 @@ fn pending_from_entry(entry: &SecretListEntry) -> Option<PendingSecret> {
 }
 
 fn classify<E>(err: SdkError<E, HttpResponse>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let request_id = err.request_id().map(str::to_owned);
+    StoreError {
+        request_id,
+        ..classify_kind(err)
+    }
+}
+
+fn classify_kind<E>(err: SdkError<E, HttpResponse>) -> StoreError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {

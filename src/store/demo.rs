@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::{
     Arn, DeletionEvent, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, Principal,
-    SecretStore, StoreError, StoreFuture,
+    Receipt, SecretStore, StoreError, StoreFuture,
 };
 
 /// `prod` in `eu-west-1`, the busiest source.
@@ -420,10 +420,13 @@ impl SecretStore for DemoStore {
         })
     }
 
-    fn restore(&self, arn: Arn) -> StoreFuture<'_, ()> {
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, Receipt> {
         Box::pin(async move {
             tokio::time::sleep(self.latency * 2).await;
-            self.restore_now(&arn)
+            self.restore_now(&arn)?;
+            Ok(Receipt {
+                request_id: Some(format!("demo-{}", suffix(arn.as_str()))),
+            })
         })
     }
 
@@ -460,7 +463,7 @@ impl SecretStore for FailingStore {
         self.fail(&self.error)
     }
 
-    fn restore(&self, _: Arn) -> StoreFuture<'_, ()> {
+    fn restore(&self, _: Arn) -> StoreFuture<'_, Receipt> {
         self.fail(&self.error)
     }
 

@@ -145,6 +145,8 @@ pub struct StoreError {
     /// The AWS error code, when the service sent one.
     pub code: Option<String>,
     pub message: String,
+    /// The AWS request id, when an answer came: for the audit log.
+    pub request_id: Option<String>,
 }
 
 impl StoreError {
@@ -153,8 +155,15 @@ impl StoreError {
             kind,
             code: code.map(str::to_owned),
             message: message.into(),
+            request_id: None,
         }
     }
+}
+
+/// What a successful restore answered with, for the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Receipt {
+    pub request_id: Option<String>,
 }
 
 impl fmt::Display for StoreError {
@@ -176,7 +185,7 @@ pub trait SecretStore: Send + Sync {
     fn list_page(&self, token: Option<String>) -> StoreFuture<'_, Page>;
 
     /// `RestoreSecret` on one ARN.
-    fn restore(&self, arn: Arn) -> StoreFuture<'_, ()>;
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, Receipt>;
 
     /// STS `GetCallerIdentity`: the account and principal, needing no
     /// permission.

@@ -319,6 +319,8 @@ fn keys(sources: usize) {
             name: row.secret.name.clone(),
             deleted_date: row.secret.deleted_date,
             dates: row.dates.clone(),
+            profile: None,
+            principal: None,
         };
         let msg = Msg::RestoreFinished {
             target,

@@ -15,6 +15,9 @@ pub const SLOW: Duration = Duration::from_secs(30);
 pub const FAST: Duration = Duration::from_secs(10);
 
 /// reprieve running in a pty; output is parsed into a vt100 screen.
+/// Each app's own state directory, for its audit log.
+static STATES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 pub struct App {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
@@ -49,6 +52,13 @@ impl App {
         );
         // Never ask the instance metadata service: nothing leaves the machine.
         cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+        // The audit log goes to a place of the test's own.
+        let state = std::env::temp_dir().join(format!(
+            "reprieve-e2e-state-{}-{}",
+            std::process::id(),
+            STATES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        cmd.env("XDG_STATE_HOME", &state);
         for (key, value) in env {
             cmd.env(key, value);
         }
