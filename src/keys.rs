@@ -16,10 +16,11 @@ pub enum Scope {
     Message,
     Sources,
     ConfirmMany,
+    ConfirmQuit,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 8] = [
         Scope::List,
         Scope::Filter,
         Scope::Confirm,
@@ -27,6 +28,7 @@ impl Scope {
         Scope::Message,
         Scope::Sources,
         Scope::ConfirmMany,
+        Scope::ConfirmQuit,
     ];
 
     pub fn of(mode: &Mode) -> Self {
@@ -38,6 +40,7 @@ impl Scope {
             Mode::Message => Scope::Message,
             Mode::Sources => Scope::Sources,
             Mode::ConfirmMany(_) => Scope::ConfirmMany,
+            Mode::ConfirmQuit => Scope::ConfirmQuit,
         }
     }
 
@@ -50,6 +53,7 @@ impl Scope {
             Scope::Message => "Whole message",
             Scope::Sources => "Sources",
             Scope::ConfirmMany => "Restore of the marked secrets",
+            Scope::ConfirmQuit => "Quit with restores on their way",
         }
     }
 }
@@ -359,6 +363,20 @@ pub static KEYMAP: &[Binding] = &[
         Some("quit"),
     ),
     bind(
+        S::ConfirmQuit,
+        &[ch('y'), ch('q'), CTRL_C],
+        Action::QuitAnyway,
+        "Quit: queued restores are not sent",
+        Some("quit anyway"),
+    ),
+    bind(
+        S::ConfirmQuit,
+        &[ch('n'), key(KeyCode::Esc)],
+        Action::Cancel,
+        "Stay",
+        Some("stay"),
+    ),
+    bind(
         S::Sources,
         &[key(KeyCode::Esc), ch('s'), key(KeyCode::Enter)],
         Action::CloseSources,
@@ -458,6 +476,7 @@ mod tests {
             Scope::Help => Mode::Help,
             Scope::Message => Mode::Message,
             Scope::Sources => Mode::Sources,
+            Scope::ConfirmQuit => Mode::ConfirmQuit,
             Scope::ConfirmMany => Mode::ConfirmMany(crate::app::marks::Bulk {
                 targets: Vec::new(),
                 typed: String::new(),
@@ -527,7 +546,7 @@ mod tests {
     fn every_scope_has_a_way_out() {
         for scope in Scope::ALL {
             assert!(
-                bindings(scope).any(|b| b.action == Action::Quit),
+                bindings(scope).any(|b| matches!(b.action, Action::Quit | Action::QuitAnyway)),
                 "{scope:?} cannot quit"
             );
         }

@@ -76,8 +76,8 @@ async fn run(cli: Cli) -> anyhow::Result<Option<u8>> {
     let mut state = State::with_sources(sources, tz, now).with_read_only(read_only);
     let stores = stores.read_only(read_only).audit(audit(&cli));
 
-    let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
-    let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+    let hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+    let terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
     if !std::io::stdout().is_terminal() {
         anyhow::bail!("needs a terminal: run it interactively, not with its output redirected");
     }
@@ -94,11 +94,15 @@ async fn run(cli: Cli) -> anyhow::Result<Option<u8>> {
     runtime::panics::install_hook();
     // A signal ends the loop the same way `q` does, so the terminal is
     // restored; the exit code says which signal it was.
-    let result = tokio::select! {
-        result = runtime::run(&mut terminal, &mut state, stores, EventStream::new()) => result.map(|()| None),
-        _ = hangup.recv() => Ok(Some(SIGHUP)),
-        _ = terminate.recv() => Ok(Some(SIGTERM)),
-    };
+    let hangups = futures_util::stream::unfold(hangup, |mut s| async move {
+        s.recv().await.map(|()| (SIGHUP, s))
+    });
+    let terms = futures_util::stream::unfold(terminate, |mut s| async move {
+        s.recv().await.map(|()| (SIGTERM, s))
+    });
+    let signals = Box::pin(futures_util::stream::select(hangups, terms));
+    let events = EventStream::new();
+    let result = runtime::run_until(&mut terminal, &mut state, stores, events, signals).await;
     ratatui::restore();
     result.context("terminal I/O failed")
 }

@@ -9,8 +9,11 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::Event;
 use futures_util::{FutureExt, Stream, StreamExt};
@@ -25,7 +28,7 @@ use crate::app::Target;
 use crate::app::feeds::arn_region_account;
 use crate::app::{Effect, Msg, State, update};
 use crate::audit::{AuditLog, Line, Outcome};
-use crate::store::{ErrorKind, Receipt, SecretStore, StoreError};
+use crate::store::{Arn, ErrorKind, Receipt, SecretStore, StoreError};
 use crate::{keys, ui};
 use pacer::Pacer;
 
@@ -45,21 +48,28 @@ pub enum Audit {
 }
 
 impl Audit {
+    fn record_unknown(&self, target: &Target) {
+        self.write(target, Outcome::Unknown("sent, outcome unknown"), None);
+    }
+
     fn record(&self, target: &Target, result: &Result<Receipt, StoreError>) {
+        match result {
+            Ok(receipt) => self.write(target, Outcome::Ok("ok"), receipt.request_id.as_deref()),
+            Err(e) => {
+                let failed = Outcome::Failed {
+                    code: e.code.as_deref(),
+                    message: &e.message,
+                };
+                self.write(target, failed, e.request_id.as_deref());
+            }
+        }
+    }
+
+    fn write(&self, target: &Target, outcome: Outcome<'_>, request_id: Option<&str>) {
         let Audit::On(log) = self else {
             return;
         };
         let (region, account) = arn_region_account(target.arn.as_str());
-        let (outcome, request_id) = match result {
-            Ok(receipt) => (Outcome::Ok("ok"), receipt.request_id.as_deref()),
-            Err(e) => (
-                Outcome::Failed {
-                    code: e.code.as_deref(),
-                    message: &e.message,
-                },
-                e.request_id.as_deref(),
-            ),
-        };
         let line = Line {
             time: Timestamp::now().to_string(),
             action: "RestoreSecret",
@@ -95,6 +105,11 @@ const CALLS_IN_FLIGHT: usize = 8;
 pub struct Stores {
     stores: Vec<Arc<dyn SecretStore>>,
     audit: Audit,
+    /// Restores sent and not answered yet: on quitting, each ends up
+    /// answered or recorded as "sent, outcome unknown".
+    sent: Arc<Mutex<HashMap<Arn, Target>>>,
+    /// Quitting: queued restores are not sent any more.
+    quitting: Arc<AtomicBool>,
     /// Nothing that writes leaves the runtime.
     read_only: bool,
     lookups: Vec<Arc<Pacer>>,
@@ -120,6 +135,8 @@ impl Stores {
         Stores {
             stores,
             audit: Audit::Off,
+            sent: Arc::default(),
+            quitting: Arc::default(),
             read_only: false,
             restores,
             restoring: Arc::new(Semaphore::new(RESTORES_IN_FLIGHT)),
@@ -148,12 +165,37 @@ pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
     state: &mut State,
     stores: Stores,
-    mut events: E,
+    events: E,
 ) -> io::Result<()>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let never = futures_util::stream::pending::<u8>();
+    run_until(terminal, state, stores, events, never)
+        .await
+        .map(drop)
+}
+
+/// How long quitting waits for restores already sent.
+const DRAIN: Duration = Duration::from_secs(3);
+
+/// The loop, until `q` or a signal from `signals` (`Some(its number)`).
+/// Either way, queued restores are not sent, and those already sent get
+/// `DRAIN` to answer before they are recorded as "sent, outcome unknown".
+pub async fn run_until<B, E, S>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    stores: Stores,
+    mut events: E,
+    mut signals: S,
+) -> io::Result<Option<u8>>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    S: Stream<Item = u8> + Unpin,
 {
     let (tx, mut rx) = unbounded_channel();
     let size = terminal.size().map_err(io::Error::other)?;
@@ -169,7 +211,8 @@ where
     loop {
         for effect in effects.drain(..) {
             if perform(&stores, &tx, effect).is_break() {
-                return Ok(());
+                drain(&stores).await;
+                return Ok(None);
             }
         }
         if dirty {
@@ -183,9 +226,13 @@ where
             event = events.next() => match event {
                 Some(Ok(event)) => keys::map(state.mode(), &event),
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(None),
             },
             Some(msg) = rx.recv() => Some(msg),
+            Some(signal) = signals.next() => {
+                drain(&stores).await;
+                return Ok(Some(signal));
+            }
             () = tokio::time::sleep_until(wake) => Some(Msg::Tick(Timestamp::now())),
         };
         let Some(msg) = msg else { continue };
@@ -196,6 +243,25 @@ where
         }
         dirty = true;
     }
+}
+
+/// Stops the restore queue, gives restores already sent `DRAIN` to
+/// answer, and records the rest as sent with an unknown outcome.
+async fn drain(stores: &Stores) {
+    stores.quitting.store(true, Ordering::SeqCst);
+    let deadline = Instant::now() + DRAIN;
+    while Instant::now() < deadline && !lock(&stores.sent).is_empty() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for target in lock(&stores.sent).values() {
+        tracing::warn!(arn = %target.arn, "quit with a restore sent and unanswered");
+        stores.audit.record_unknown(target);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The map stays whole: entries are inserted and removed whole.
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Runs one effect. Work is spawned; its result comes back as a message,
@@ -284,7 +350,8 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
             let audit = stores.audit.clone();
             let pacer = Arc::clone(&stores.restores[source]);
             let restoring = Arc::clone(&stores.restoring);
-            let sent = tx.clone();
+            let notify = tx.clone();
+            let (sent, quitting) = (Arc::clone(&stores.sent), Arc::clone(&stores.quitting));
             spawn(
                 tx,
                 async move {
@@ -292,7 +359,13 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                     // of hundreds stays under the account's quota.
                     pacer.wait().await;
                     let _permit = restoring.acquire().await;
-                    let _ = sent.send(Msg::RestoreSent {
+                    if quitting.load(Ordering::SeqCst) {
+                        let message = "not sent: reprieve was quitting";
+                        let result = Err(StoreError::new(ErrorKind::Other, None, message));
+                        return Msg::RestoreFinished { target, result };
+                    }
+                    lock(&sent).insert(target.arn.clone(), target.clone());
+                    let _ = notify.send(Msg::RestoreSent {
                         arn: target.arn.clone(),
                     });
                     let result = store.restore(target.arn.clone()).await;
@@ -302,6 +375,7 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                     }
                     // Written and flushed before the operator hears of it.
                     audit.record(&target, &result);
+                    lock(&sent).remove(&target.arn);
                     let result = result.map(drop);
                     Msg::RestoreFinished { target, result }
                 },

@@ -53,6 +53,8 @@ pub enum Action {
     /// A digit typed into a bulk confirmation.
     Digit(char),
     Erase,
+    /// Quit even with restores queued or in flight.
+    QuitAnyway,
     Quit,
 }
 
@@ -163,6 +165,8 @@ pub enum Mode {
     Message,
     /// Every source: identity, state, last error and its fix.
     Sources,
+    /// Restores are queued or in flight: quit anyway?
+    ConfirmQuit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -641,7 +645,11 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Refresh => return state.refresh(),
         Help => state.mode = Mode::Help,
-        Quit => return vec![Effect::Quit],
+        // Work on its way is not dropped without asking.
+        Quit if state.in_flight > 0 && state.mode != Mode::ConfirmQuit => {
+            state.mode = Mode::ConfirmQuit;
+        }
+        Quit | QuitAnyway => return vec![Effect::Quit],
     }
     vec![]
 }

@@ -74,6 +74,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Mode::Message => overlay::message(frame, state),
         Mode::Sources => overlay::sources(frame, state),
         Mode::ConfirmMany(bulk) => overlay::confirm_many(frame, state, bulk),
+        Mode::ConfirmQuit => overlay::confirm_quit(frame, state),
         Mode::List | Mode::Filter => {}
     }
 }

@@ -502,3 +502,31 @@ pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) {
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
+
+/// Restores are on their way: quitting stops the queue.
+pub fn confirm_quit(frame: &mut Frame, state: &State) {
+    let n = state.in_flight();
+    let area = frame.area();
+    let width = area.width.saturating_sub(2).min(64);
+    let text_width = usize::from(width.saturating_sub(4)).max(1);
+    let text = format!(
+        "{n} restore(s) are queued or on their way. Quitting sends no more; those \
+         already sent get a few seconds to answer, and the audit log records the \
+         rest as sent with an unknown outcome."
+    );
+    let mut lines: Vec<Line> = wrap(&text, text_width)
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    lines.push(Line::default());
+    lines.push(hints::hint_line(Scope::ConfirmQuit));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Quit? ")
+        .padding(Padding::horizontal(1))
+        .border_style(Style::new().fg(Color::Yellow));
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}

@@ -1,0 +1,108 @@
+//! Quitting with restores on their way: it asks first, stops the queue,
+//! waits briefly, and every restore sent ends up in the audit log.
+#![allow(clippy::unwrap_used)]
+
+mod fixtures;
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use fixtures::*;
+use futures_util::Stream;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use reprieve::app::{Action, Effect, Mode, State};
+use reprieve::audit::AuditLog;
+use reprieve::runtime::{self, Audit, Stores};
+use reprieve::store::{
+    Arn, EventPage, EventQuery, Identity, Page, Receipt, SecretStore, StoreFuture,
+};
+use tokio::sync::mpsc::unbounded_channel;
+
+#[test]
+fn q_with_restores_on_their_way_asks_first() {
+    let mut state = started();
+    dated(&mut state, sample());
+    act(&mut state, Action::Restore);
+    act(&mut state, Action::Confirm);
+    assert!(act(&mut state, Action::Quit).is_empty(), "not at once");
+    assert_eq!(*state.mode(), Mode::ConfirmQuit);
+    act(&mut state, Action::Cancel);
+    assert_eq!(*state.mode(), Mode::List, "n stays");
+    act(&mut state, Action::Quit);
+    assert_eq!(act(&mut state, Action::QuitAnyway), vec![Effect::Quit]);
+}
+
+/// Lists two secrets; a restore is answered for the first only.
+struct HalfHung;
+
+impl SecretStore for HalfHung {
+    fn list_page(&self, _: Option<String>) -> StoreFuture<'_, Page> {
+        let secrets = vec![secret("answers", 5.0), secret("hangs", 6.0)];
+        Box::pin(async move { Ok(page(secrets, 2, None)) })
+    }
+    fn restore(&self, arn: Arn) -> StoreFuture<'_, Receipt> {
+        Box::pin(async move {
+            if arn.as_str().contains(":secret:hangs-") {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok(Receipt::default())
+        })
+    }
+    fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
+        Box::pin(async { Ok(EventPage::default()) })
+    }
+    fn identity(&self) -> StoreFuture<'_, Identity> {
+        Box::pin(std::future::pending())
+    }
+}
+
+fn key(c: char) -> io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_restore_sent_and_unanswered_at_quit_is_recorded_as_such() {
+    let dir = std::env::temp_dir().join(format!("reprieve-quit-{}", std::process::id()));
+    let path = dir.join("audit.jsonl");
+    let log = Arc::new(AuditLog::open(&path).unwrap());
+    let stores = Stores::one(Arc::new(HalfHung)).audit(Audit::On(log));
+    let (tx, rx) = unbounded_channel();
+    let events: std::pin::Pin<Box<dyn Stream<Item = io::Result<Event>>>> =
+        Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|e| (e, rx))
+        }));
+    let driver = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        // Mark both, restore both, then quit while one hangs.
+        for c in ['*', 'r', 'y'] {
+            tx.send(key(c)).unwrap();
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        tx.send(key('q')).unwrap();
+        tx.send(key('y')).unwrap();
+    });
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let mut state = State::new(source(), jiff::tz::TimeZone::UTC, now());
+    runtime::run(&mut terminal, &mut state, stores, events)
+        .await
+        .unwrap();
+    driver.await.unwrap();
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "every restore sent is in the log: {text}");
+    let of = |name: &str| lines.iter().find(|l| l["name"] == name).unwrap()["result"].clone();
+    assert_eq!(of("answers"), "ok");
+    assert_eq!(of("hangs"), "sent, outcome unknown");
+    let _ = std::fs::remove_dir_all(&dir);
+}
