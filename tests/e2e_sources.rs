@@ -161,3 +161,62 @@ fn a_broken_profile_shows_in_the_sources_pane_while_the_other_lists_and_restores
     assert_eq!(app.exit_code(FAST), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Mark 5 of 8 filtered rows (`*`, then Space to unmark three), restore
+/// them at once: exactly those 5 are restored, and the audit log has 5 lines.
+#[test]
+fn a_bulk_restore_restores_exactly_the_marked_secrets() {
+    let moto = Moto::start();
+    let names: Vec<String> = (0..8).map(|i| format!("bulk/app-{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    seed(&moto, "us-east-1", &refs);
+    seed(&moto, "us-east-1", &["other/keep"]);
+    let dir = std::env::temp_dir().join(format!("reprieve-bulk-{}", std::process::id()));
+    let audit = dir.join("audit.jsonl");
+    let url = moto.url();
+    let mut app = App::start(
+        &[
+            "--endpoint-url",
+            &url,
+            "--region",
+            "us-east-1",
+            "--audit-log",
+            audit.to_str().unwrap(),
+        ],
+        &TEST_KEYS,
+    );
+    app.expect(&["9 scheduled for deletion"], &[], FAST);
+    app.send("/bulk/\r");
+    app.expect(&["8 of 9 scheduled"], &[], FAST);
+    // All eight, then unmark the first three.
+    app.send("*");
+    app.expect(&["8 marked"], &[], FAST);
+    app.send("g j j ");
+    app.expect(&["5 marked"], &[], FAST);
+    app.send("r");
+    app.expect(
+        &[
+            "Restore these 5 secrets?",
+            "5 in account 123456789012 · us-east-1",
+        ],
+        &[],
+        FAST,
+    );
+    app.send("y");
+    app.expect(&["Restored 5 of 5"], &[], FAST);
+    app.send("q");
+    assert_eq!(app.exit_code(FAST), 0);
+
+    // The first three in the list (soonest first: shortest windows) stay.
+    for (i, name) in names.iter().enumerate() {
+        assert_eq!(pending_in(&moto, "us-east-1", name), i < 3, "{name}");
+    }
+    assert!(pending_in(&moto, "us-east-1", "other/keep"));
+    let lines = std::fs::read_to_string(&audit).unwrap();
+    assert_eq!(lines.lines().count(), 5, "{lines}");
+    assert!(
+        lines.lines().all(|l| l.contains(r#""result":"ok""#)),
+        "{lines}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
