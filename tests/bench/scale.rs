@@ -57,6 +57,9 @@ fn main() {
         list();
         list_regions();
     }
+    if run("restore") {
+        restore_many();
+    }
 }
 
 fn now() -> Timestamp {
@@ -440,6 +443,9 @@ fn serve(pages: Option<usize>, latency: Duration) {
 }
 
 /// Answers requests on one keep-alive connection.
+/// When the stand-in answered RestoreSecret, for its 50-a-second quota.
+static RESTORE_CALLS: std::sync::Mutex<Vec<Instant>> = std::sync::Mutex::new(Vec::new());
+
 fn answer(stream: TcpStream, pages: &[String], latency: Duration) {
     // One write per answer and no Nagle delay: otherwise every answer
     // waits for a delayed ACK and the clients are not what is measured.
@@ -475,6 +481,36 @@ fn answer(stream: TcpStream, pages: &[String], latency: Duration) {
             return;
         }
         let body = String::from_utf8_lossy(&body);
+        // RestoreSecret: 50 a second (over the trailing second), then
+        // ThrottlingException, as AWS does.
+        if body.contains("\"SecretId\"") {
+            let throttled = {
+                let mut calls = RESTORE_CALLS.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                calls.retain(|t| now.duration_since(*t) < Duration::from_secs(1));
+                let over = calls.len() >= 50;
+                calls.push(now);
+                over
+            };
+            std::thread::sleep(latency);
+            let (status, reply) = if throttled {
+                (
+                    "400 Bad Request",
+                    r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_owned(),
+                )
+            } else {
+                let id = body.split('"').nth(3).unwrap_or_default().to_owned();
+                ("200 OK", format!(r#"{{"ARN":"{id}","Name":"x"}}"#))
+            };
+            let answer = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/x-amz-json-1.1\r\nx-amzn-requestid: bench\r\ncontent-length: {}\r\n\r\n{reply}",
+                reply.len()
+            );
+            if writer.write_all(answer.as_bytes()).is_err() {
+                return;
+            }
+            continue;
+        }
         let page = body
             .split("\"NextToken\"")
             .nth(1)
@@ -688,6 +724,71 @@ async fn listing_regions(url: &str, regions: &[&str]) -> (usize, Duration) {
         );
     }
     (state.list().len(), started.elapsed())
+}
+
+/// 1,000 restores in one region against a stand-in that throttles above
+/// 50 a second: the paced queue keeps under it, and every outcome is
+/// written to the audit log.
+fn restore_many() {
+    const N: usize = 1000;
+    println!("P-restore: {N} restores in one region; the stand-in throttles above 50 a second");
+    let (mut server, url) = stand_in(1, 20);
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let dir = std::env::temp_dir().join(format!("reprieve-bench-audit-{}", std::process::id()));
+    let path = dir.join("audit.jsonl");
+    let (wall, failed) = rt.block_on(async {
+        let log = std::sync::Arc::new(reprieve::audit::AuditLog::open(&path).expect("audit"));
+        let store: std::sync::Arc<dyn reprieve::store::SecretStore> =
+            std::sync::Arc::new(aws_store(&url, "us-east-1").await);
+        let stores = reprieve::runtime::Stores::one(store).audit(reprieve::runtime::Audit::On(log));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let started = Instant::now();
+        for i in 0..N {
+            let s = secret(i, 1);
+            let target = reprieve::app::Target {
+                source: 0,
+                arn: s.arn.clone(),
+                name: s.name.clone(),
+                deleted_date: s.deleted_date,
+                dates: reprieve::purge::read(s.deleted_date, now(), None),
+                profile: None,
+                principal: None,
+            };
+            let _ =
+                reprieve::runtime::perform(&stores, &tx, reprieve::app::Effect::Restore(target));
+        }
+        let (mut done, mut failed) = (0, 0);
+        while done < N {
+            match rx.recv().await {
+                Some(Msg::RestoreFinished { result, .. }) => {
+                    done += 1;
+                    failed += usize::from(result.is_err());
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        (started.elapsed(), failed)
+    });
+    let rate = N as f64 / wall.as_secs_f64();
+    let ok_lines = std::fs::read_to_string(&path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains(r#""result":"ok""#))
+        .count();
+    println!(
+        "  {N} in {:.1} s: {rate:.1} a second (at least 40), {failed} failed (0), {ok_lines} ok lines in the audit log ({N})   {}",
+        wall.as_secs_f64(),
+        if rate >= 40.0 && failed == 0 && ok_lines == N {
+            "ok"
+        } else {
+            "OVER"
+        }
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    println!();
 }
 
 fn boto3(url: &str) -> Option<(usize, f64)> {
