@@ -350,6 +350,20 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::ConfirmMany,
+        &[key(KeyCode::Up), ch('k')],
+        Action::Up,
+        "Scroll the names up",
+        Some("scroll"),
+    ),
+    bind(
+        S::ConfirmMany,
+        &[key(KeyCode::Down), ch('j')],
+        Action::Down,
+        "Scroll the names down",
+        Some("scroll"),
+    ),
+    bind(
+        S::ConfirmMany,
         &[key(KeyCode::Backspace)],
         Action::Erase,
         "Erase a digit",
@@ -480,6 +494,7 @@ mod tests {
             Scope::ConfirmMany => Mode::ConfirmMany(crate::app::marks::Bulk {
                 targets: Vec::new(),
                 typed: String::new(),
+                scroll: 0,
             }),
         }
     }

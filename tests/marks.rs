@@ -153,3 +153,34 @@ fn from_ten_the_count_must_be_typed_and_y_alone_does_not_pass() {
     act(&mut state, Action::Digit('2'));
     assert_eq!(restores(&act(&mut state, Action::Confirm)).len(), 12);
 }
+
+#[test]
+fn the_names_of_a_bulk_confirmation_scroll_and_the_list_stays() {
+    let mut state = sized(100, 24);
+    let many: Vec<_> = (0..30)
+        .map(|i| secret(&format!("bulk/{i:02}"), 10.0 + f64::from(i)))
+        .collect();
+    dated(&mut state, many);
+    act(&mut state, Action::MarkAll);
+    act(&mut state, Action::Restore);
+    let draw = |state: &State| {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+        t.draw(|f| reprieve::ui::render(f, state)).unwrap();
+        t.backend().to_string()
+    };
+    let before = draw(&state);
+    assert!(
+        before.contains("bulk/00") && before.contains("more"),
+        "{before}"
+    );
+    for _ in 0..20 {
+        act(&mut state, Action::Down);
+    }
+    let after = draw(&state);
+    assert!(after.contains("↑ ") && after.contains("bulk/25"), "{after}");
+    assert_eq!(
+        selected(&state).as_deref(),
+        Some("bulk/00"),
+        "the list did not move"
+    );
+}

@@ -106,3 +106,72 @@ async fn a_restore_sent_and_unanswered_at_quit_is_recorded_as_such() {
     assert_eq!(of("hangs"), "sent, outcome unknown");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Counts when each RestoreSecret call arrived.
+#[derive(Default)]
+struct Clocked(std::sync::Mutex<Vec<tokio::time::Instant>>);
+
+impl SecretStore for Clocked {
+    fn list_page(&self, _: Option<String>) -> StoreFuture<'_, Page> {
+        Box::pin(async { Ok(Page::default()) })
+    }
+    fn restore(&self, _: Arn) -> StoreFuture<'_, Receipt> {
+        self.0.lock().unwrap().push(tokio::time::Instant::now());
+        Box::pin(async {
+            tokio::time::sleep(Duration::from_millis(80)).await;
+            Ok(Receipt::default())
+        })
+    }
+    fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
+        Box::pin(async { Ok(EventPage::default()) })
+    }
+    fn identity(&self) -> StoreFuture<'_, Identity> {
+        Box::pin(std::future::pending())
+    }
+}
+
+/// A batch of 200 leaves at no more than 40 calls in any second, under
+/// RestoreSecret's 50 a second per region.
+#[tokio::test(start_paused = true)]
+async fn restores_leave_at_most_forty_a_second_per_region() {
+    let store = Arc::new(Clocked::default());
+    let stores = Stores::one(store.clone());
+    let (tx, mut rx) = unbounded_channel();
+    for i in 0..200 {
+        let s = secret(&format!("bulk/{i:03}"), 5.0);
+        let target = reprieve::app::Target {
+            source: 0,
+            arn: s.arn.clone(),
+            name: s.name.clone(),
+            deleted_date: s.deleted_date,
+            dates: reprieve::purge::read(s.deleted_date, now(), None),
+            profile: None,
+            principal: None,
+        };
+        let _ = runtime::perform(&stores, &tx, Effect::Restore(target));
+    }
+    let mut finished = 0;
+    while finished < 200 {
+        if let Some(reprieve::app::Msg::RestoreFinished { result, .. }) = rx.recv().await {
+            assert!(result.is_ok());
+            finished += 1;
+        }
+    }
+    let calls = store.0.lock().unwrap().clone();
+    assert_eq!(calls.len(), 200);
+    let most = calls
+        .iter()
+        .map(|&t| {
+            calls
+                .iter()
+                .filter(|&&u| u >= t && u < t + Duration::from_secs(1))
+                .count()
+        })
+        .max()
+        .unwrap();
+    assert!(most <= 40, "{most} calls in one second");
+    assert!(
+        most >= 39,
+        "paced, not stalled: {most} in the busiest second"
+    );
+}

@@ -59,6 +59,8 @@ pub struct Bulk {
     pub targets: Vec<Target>,
     /// What the operator typed: for 10 or more, the count itself.
     pub typed: String,
+    /// The first name shown in the list of names.
+    pub scroll: usize,
 }
 
 impl Bulk {

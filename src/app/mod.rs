@@ -563,6 +563,16 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if state.startup_error().is_some() && !matches!(action, Refresh | Quit | ShowSources) {
         return vec![];
     }
+    if let (Up | Down, Mode::ConfirmMany(bulk)) = (action, &mut state.mode) {
+        // The names of a bulk confirmation scroll; the list stays put.
+        let last = bulk.targets.len().saturating_sub(1);
+        bulk.scroll = if action == Up {
+            bulk.scroll.saturating_sub(1)
+        } else {
+            (bulk.scroll + 1).min(last)
+        };
+        return vec![];
+    }
     match action {
         Up => state.list.move_by(-1),
         Down => state.list.move_by(1),
@@ -692,6 +702,7 @@ fn ask_restore_marked(state: &mut State) {
     state.mode = Mode::ConfirmMany(Bulk {
         targets,
         typed: String::new(),
+        scroll: 0,
     });
 }
 

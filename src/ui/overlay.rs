@@ -468,19 +468,27 @@ pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) {
         lines.extend(wrapped_field("Soonest", &text, text_width, 2));
     }
     lines.push(Line::default());
-    // The names, as many as fit; the rest counted.
+    // The names, as many as fit from where the operator scrolled to.
     let room = usize::from(area.height)
-        .saturating_sub(lines.len() + 8)
+        .saturating_sub(lines.len() + 9)
         .max(1);
-    for t in bulk.targets.iter().take(room) {
+    let first = bulk.scroll.min(n.saturating_sub(room));
+    if first > 0 {
+        lines.push(Line::styled(
+            format!("  ↑ {first} more"),
+            Style::new().dim(),
+        ));
+    }
+    for t in bulk.targets.iter().skip(first).take(room) {
         lines.push(Line::from(format!(
             "  {}",
             cell(&t.name, text_width.saturating_sub(2))
         )));
     }
-    if n > room {
+    let below = n.saturating_sub(first + room);
+    if below > 0 {
         lines.push(Line::styled(
-            format!("  … and {} more", n - room),
+            format!("  ↓ {below} more"),
             Style::new().dim(),
         ));
     }

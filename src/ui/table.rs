@@ -234,10 +234,17 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
             Column::Account => {
                 Cell::from(cell(arn_region_account(row.secret.arn.as_str()).1, width))
             }
-            Column::Description => {
-                let description = row.secret.description.as_deref().unwrap_or("");
-                Cell::from(cell(description, width)).dim()
-            }
+            // A failed restore says why where the description was.
+            Column::Description => match &row.restore {
+                RestoreState::Failed(e) => {
+                    let code = e.code.clone().unwrap_or_else(|| format!("{:?}", e.kind));
+                    Cell::from(cell(&format!("✗ {code}"), width)).red()
+                }
+                _ => {
+                    let description = row.secret.description.as_deref().unwrap_or("");
+                    Cell::from(cell(description, width)).dim()
+                }
+            },
         }
     });
     TableRow::new(cells).style(style)
