@@ -232,9 +232,16 @@ fn a_session_sends_only_the_calls_it_needs_and_never_reads_a_value() {
     app.expect(&["Restored ct/soonest"], &[], FAST);
     app.send("R");
     app.expect(&["4 scheduled for deletion"], &["Loading"], FAST);
+    // And a bulk restore of two marked ones.
+    app.send("g j ");
+    app.send("r");
+    app.expect(&["Restore these 2 secrets?"], &[], FAST);
+    app.send("y");
+    app.expect(&["Restored 2 of 2"], &[], FAST);
     app.send("q");
     assert_eq!(app.exit_code(FAST), 0);
     let calls: Vec<String> = fake.calls().into_iter().map(|(op, _)| op).collect();
+    assert_eq!(calls.iter().filter(|op| *op == "RestoreSecret").count(), 3);
     for op in &calls {
         assert!(ALLOWED.contains(&op.as_str()), "{op} was sent: {calls:?}");
     }
