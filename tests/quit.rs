@@ -139,15 +139,8 @@ async fn restores_leave_at_most_forty_a_second_per_region() {
     let (tx, mut rx) = unbounded_channel();
     for i in 0..200 {
         let s = secret(&format!("bulk/{i:03}"), 5.0);
-        let target = reprieve::app::Target {
-            source: 0,
-            arn: s.arn.clone(),
-            name: s.name.clone(),
-            deleted_date: s.deleted_date,
-            dates: reprieve::purge::read(s.deleted_date, now(), None),
-            profile: None,
-            principal: None,
-        };
+        let target =
+            reprieve::app::Target::of(0, &s, &reprieve::purge::read(s.deleted_date, now(), None));
         let _ = runtime::perform(&stores, &tx, Effect::Restore(target));
     }
     let mut finished = 0;

@@ -54,15 +54,11 @@ async fn a_restore_effect_never_reaches_the_store_in_read_only_mode() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let secret = secret("prod/db", 5.0);
     // Even an effect the state should never have asked for is stopped.
-    let target = Target {
-        source: 0,
-        arn: secret.arn.clone(),
-        name: secret.name.clone(),
-        deleted_date: secret.deleted_date,
-        dates: reprieve::purge::read(secret.deleted_date, now(), None),
-        profile: None,
-        principal: None,
-    };
+    let target = Target::of(
+        0,
+        &secret,
+        &reprieve::purge::read(secret.deleted_date, now(), None),
+    );
     for effect in [
         Effect::Identify { source: 0 },
         Effect::LoadPage {

@@ -74,7 +74,8 @@ pub struct Target {
 }
 
 impl Target {
-    fn of(source: SourceId, secret: &PendingSecret, dates: &Dates) -> Self {
+    /// A restore of `secret` as listed by `source`; who asks is filled in later.
+    pub fn of(source: SourceId, secret: &PendingSecret, dates: &Dates) -> Self {
         Target {
             source,
             arn: secret.arn.clone(),

@@ -745,15 +745,11 @@ fn restore_many() {
         let started = Instant::now();
         for i in 0..N {
             let s = secret(i, 1);
-            let target = reprieve::app::Target {
-                source: 0,
-                arn: s.arn.clone(),
-                name: s.name.clone(),
-                deleted_date: s.deleted_date,
-                dates: reprieve::purge::read(s.deleted_date, now(), None),
-                profile: None,
-                principal: None,
-            };
+            let target = reprieve::app::Target::of(
+                0,
+                &s,
+                &reprieve::purge::read(s.deleted_date, now(), None),
+            );
             let _ =
                 reprieve::runtime::perform(&stores, &tx, reprieve::app::Effect::Restore(target));
         }
