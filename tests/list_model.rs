@@ -162,15 +162,11 @@ fn run(seed: u64, steps: usize) {
             8 => {
                 let n = state.list().len();
                 let pick = rng.below(n.max(1));
-                let target = state.list().rows().nth(pick).map(|row| Target {
-                    source: 0,
-                    arn: row.secret.arn.clone(),
-                    name: row.secret.name.clone(),
-                    deleted_date: row.secret.deleted_date,
-                    dates: row.dates.clone(),
-                    profile: None,
-                    principal: None,
-                });
+                let target = state
+                    .list()
+                    .rows()
+                    .nth(pick)
+                    .map(|row| Target::of(row.source(), &row.secret, &row.dates));
                 if let Some(target) = target {
                     let result = Ok(());
                     update(&mut state, Msg::RestoreFinished { target, result });

@@ -316,15 +316,7 @@ fn keys(sources: usize) {
             .list()
             .get(&arn_in(i * 311, sources))
             .expect("a listed row");
-        let target = reprieve::app::Target {
-            source: 0,
-            arn: row.secret.arn.clone(),
-            name: row.secret.name.clone(),
-            deleted_date: row.secret.deleted_date,
-            dates: row.dates.clone(),
-            profile: None,
-            principal: None,
-        };
+        let target = reprieve::app::Target::of(row.source(), &row.secret, &row.dates);
         let msg = Msg::RestoreFinished {
             target,
             result: Ok(()),
