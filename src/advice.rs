@@ -17,12 +17,13 @@ pub fn headline(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidRequest => "Secrets Manager rejected the request",
         ErrorKind::Service | ErrorKind::Other => "Secrets Manager returned an error",
         ErrorKind::ReadOnly => "reprieve is read-only",
+        ErrorKind::NotSent => "reprieve did not send it",
     }
 }
 
 /// The next step, naming the profile and endpoint in use.
 pub fn fix(error: &StoreError, source: &Source) -> String {
-    let profile = source.profile.as_deref().unwrap_or("default");
+    let profile = source.profile_name();
     match error.kind {
         ErrorKind::NoRegion => "Start reprieve again with --region REGION, or set AWS_REGION, \
              or add `region = ...` to the profile in ~/.aws/config."

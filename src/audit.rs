@@ -1,5 +1,7 @@
-//! One JSON line per restore outcome, written and flushed before the UI
-//! hears of it: what was done, to what, by whom, and what AWS answered.
+//! The audit log: for each restore, one JSON line written and synced before
+//! the call leaves (`"result":"sent"`), and one line with its outcome,
+//! synced before anyone hears of it: what was done, to what, by whom, and
+//! what AWS answered.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -27,10 +29,19 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
-    /// Opens (creating, owner-only) the log for appending.
-    pub fn open(path: &Path) -> io::Result<AuditLog> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+    /// Opens the log for appending, creating it and any missing directory
+    /// owner-only. An existing log that others could read is made
+    /// owner-only; the second value says so.
+    pub fn open(path: &Path) -> io::Result<(AuditLog, Option<String>)> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                builder.mode(0o700);
+            }
+            builder.create(dir)?;
         }
         let mut options = OpenOptions::new();
         options.create(true).append(true);
@@ -40,17 +51,19 @@ impl AuditLog {
             options.mode(0o600);
         }
         let file = options.open(path)?;
-        Ok(AuditLog {
+        let note = tighten(&file, path)?;
+        let log = AuditLog {
             file: Mutex::new(file),
             path: path.to_owned(),
-        })
+        };
+        Ok((log, note))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Appends one line and flushes it to the file.
+    /// Appends one line and syncs it to the disk.
     pub fn record(&self, line: &Line<'_>) -> io::Result<()> {
         let mut text = serde_json::to_string(line).map_err(io::Error::other)?;
         text.push('\n');
@@ -58,15 +71,42 @@ impl AuditLog {
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         file.write_all(text.as_bytes())?;
         file.flush()?;
-        file.sync_data()
+        match file.sync_data() {
+            // A terminal or a pipe has no disk to sync to.
+            Err(e) if e.kind() == io::ErrorKind::InvalidInput => Ok(()),
+            other => other,
+        }
     }
 }
 
-/// One restore outcome.
+/// A regular log file that group or others can read becomes owner-only.
+#[cfg(unix)]
+fn tighten(file: &File, path: &Path) -> io::Result<Option<String>> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = file.metadata()?;
+    let mode = meta.permissions().mode() & 0o777;
+    if !meta.is_file() || mode & 0o077 == 0 {
+        return Ok(None);
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(Some(format!(
+        "the audit log {} was readable by others (mode {mode:o}); it is now owner-only (600)",
+        path.display()
+    )))
+}
+
+#[cfg(not(unix))]
+fn tighten(_: &File, _: &Path) -> io::Result<Option<String>> {
+    Ok(None)
+}
+
+/// One line: a restore about to be sent, or its outcome.
 #[derive(Debug, Serialize)]
 pub struct Line<'a> {
     /// RFC 3339, UTC.
     pub time: String,
+    /// The same for a restore's "sent" line and its outcome line.
+    pub id: &'a str,
     pub action: &'a str,
     pub arn: &'a str,
     pub name: &'a str,
@@ -83,15 +123,25 @@ pub struct Line<'a> {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum Outcome<'a> {
+    /// `"sent"`: written before the call leaves.
+    Sent(&'static str),
     /// `"ok"`.
     Ok(&'static str),
     Failed {
         code: Option<&'a str>,
         message: &'a str,
     },
-    /// Sent, and reprieve quit before the answer: it may or may not have
-    /// happened.
-    Unknown(&'static str),
+    /// No answer came: it may or may not have happened. `checked` is what
+    /// `DescribeSecret` showed after, when it could be asked.
+    Unknown {
+        unknown: &'a str,
+        checked: Option<&'a str>,
+    },
+}
+
+impl Outcome<'_> {
+    pub const SENT: Outcome<'static> = Outcome::Sent("sent");
+    pub const OK: Outcome<'static> = Outcome::Ok("ok");
 }
 
 #[cfg(test)]
@@ -101,6 +151,7 @@ mod tests {
     fn line<'a>(result: Outcome<'a>) -> Line<'a> {
         Line {
             time: "2026-11-29T12:00:00Z".into(),
+            id: "r-1",
             action: "RestoreSecret",
             arn: "arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf",
             name: "db",
@@ -118,8 +169,9 @@ mod tests {
     fn lines_are_appended_flushed_and_owner_only() {
         let dir = std::env::temp_dir().join(format!("reprieve-audit-{}", std::process::id()));
         let path = dir.join("nested").join("audit.jsonl");
-        let log = AuditLog::open(&path).unwrap();
-        log.record(&line(Outcome::Ok("ok"))).unwrap();
+        let (log, note) = AuditLog::open(&path).unwrap();
+        assert_eq!(note, None);
+        log.record(&line(Outcome::OK)).unwrap();
         let failed = Outcome::Failed {
             code: Some("AccessDeniedException"),
             message: "no",
@@ -140,9 +192,36 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&dir), 0o700, "a directory it creates is owner-only");
+            assert_eq!(mode(&dir.join("nested")), 0o700);
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_log_others_can_read_is_made_owner_only_and_said() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("reprieve-audit-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("audit.jsonl");
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let (_log, note) = AuditLog::open(&path).unwrap();
+        let note = note.expect("the change is said");
+        assert!(note.contains("644") && note.contains("owner-only"), "{note}");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_an_error_not_a_silent_loss() {
+        let (log, _) = AuditLog::open(Path::new("/dev/full")).unwrap();
+        let error = log.record(&line(Outcome::SENT)).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::StorageFull, "{error}");
     }
 }

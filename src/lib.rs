@@ -4,6 +4,7 @@
 pub mod advice;
 pub mod app;
 pub mod audit;
+pub mod engine;
 pub mod cli;
 pub mod keys;
 pub mod layout;

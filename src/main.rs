@@ -74,7 +74,17 @@ async fn run(cli: Cli) -> anyhow::Result<Option<u8>> {
         || std::env::var("REPRIEVE_READ_ONLY")
             .is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
     let mut state = State::with_sources(sources, tz, now).with_read_only(read_only);
-    let stores = stores.read_only(read_only).audit(audit(&cli));
+    // Read-only writes nothing, not even an empty log.
+    let audit = if read_only {
+        Audit::Off
+    } else {
+        let (audit, note) = audit(&cli);
+        if let Some(note) = note {
+            state = state.with_notice(note);
+        }
+        audit
+    };
+    let stores = stores.read_only(read_only).audit(audit);
 
     let hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
     let terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
@@ -111,22 +121,21 @@ const SIGHUP: u8 = 1;
 const SIGTERM: u8 = 15;
 
 /// The audit log asked for: off, open, or broken (then restores are
-/// refused, saying why).
-fn audit(cli: &Cli) -> Audit {
+/// refused, saying why); and what opening it changed, to say.
+fn audit(cli: &Cli) -> (Audit, Option<String>) {
     if cli.no_audit_log {
-        return Audit::Off;
+        return (Audit::Off, None);
     }
     let Some(path) = cli.audit_log.clone().or_else(audit::default_path) else {
-        return Audit::Broken(
-            "no HOME or XDG_STATE_HOME to put it in; pass --audit-log PATH".into(),
-        );
+        let why = "no HOME or XDG_STATE_HOME to put it in; pass --audit-log PATH";
+        return (Audit::Broken(why.into()), None);
     };
     match AuditLog::open(&path) {
-        Ok(log) => {
+        Ok((log, note)) => {
             tracing::info!(path = %path.display(), "audit log");
-            Audit::On(Arc::new(log))
+            (Audit::On(Arc::new(log)), note)
         }
-        Err(e) => Audit::Broken(format!("{}: {e}", path.display())),
+        Err(e) => (Audit::Broken(format!("{}: {e}", path.display())), None),
     }
 }
 

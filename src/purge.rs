@@ -160,7 +160,9 @@ fn days_after(t: Timestamp, days: i64) -> Timestamp {
 /// its ARN (or its name, when an event names no ARN). A secret deleted,
 /// restored and deleted again has several: the one nearest its
 /// `DeletedDate` counts, and only if it is that same call, so an old event
-/// never dates a new deletion.
+/// never dates a new deletion. An event that names the ARN always beats one
+/// that only names the name: another secret of that name may have been
+/// deleted at about the same time.
 pub fn pick_event<'a>(
     secret: &PendingSecret,
     now: Timestamp,
@@ -169,8 +171,13 @@ pub fn pick_event<'a>(
     let scheduled = is_scheduled(secret.deleted_date, now);
     candidates
         .into_iter()
-        .filter(|e| !e.forced && about(e, secret))
+        .filter(|e| !e.forced)
         .filter_map(|e| {
+            let by_name = match &e.arn {
+                Some(arn) if *arn == secret.arn => false,
+                None if e.name.as_deref() == Some(secret.name.as_str()) => true,
+                _ => return None,
+            };
             // For an emulator's future date, compare purge with purge.
             let at = if scheduled {
                 e.deletion_date?
@@ -178,18 +185,10 @@ pub fn pick_event<'a>(
                 e.event_time
             };
             let off = at.duration_since(secret.deleted_date).abs();
-            (off <= SAME_CALL).then_some((off, e))
+            (off <= SAME_CALL).then_some((by_name, off, e))
         })
-        .min_by_key(|(off, e)| (*off, e.event_time))
-        .map(|(_, e)| e)
-}
-
-/// The event is about this secret: same ARN, or no ARN and the same name.
-fn about(event: &DeletionEvent, secret: &PendingSecret) -> bool {
-    match &event.arn {
-        Some(arn) => *arn == secret.arn,
-        None => event.name.as_deref() == Some(secret.name.as_str()),
-    }
+        .min_by_key(|(by_name, off, e)| (*by_name, *off, e.event_time))
+        .map(|(_, _, e)| e)
 }
 
 /// How pressing a purge is, for colour: by the earliest possible purge.
@@ -391,6 +390,14 @@ mod tests {
         let mut forced = event("2026-11-25T09:00:00Z", None, None);
         forced.forced = true;
         assert_eq!(pick_event(&s, ts(NOW), [&forced]), None);
+        // A name match nearer the DeletedDate still loses to the ARN's own.
+        let mut nearer = event("2026-11-25T09:00:00Z", None, Some(30));
+        nearer.arn = None;
+        let own = event("2026-11-25T09:04:00Z", None, Some(7));
+        let picked = pick_event(&s, ts(NOW), [&nearer, &own]).unwrap();
+        assert_eq!(picked, &own);
+        let picked = pick_event(&s, ts(NOW), [&own, &nearer]).unwrap();
+        assert_eq!(picked, &own);
     }
 
     #[test]

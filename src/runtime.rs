@@ -1,19 +1,14 @@
 //! The one loop that owns the state: terminal events and task results in,
 //! `update`, effects spawned, a redraw only when something changed.
 
-pub mod pacer;
 pub mod panics;
 
+use std::future::Future;
 use std::io;
 use std::ops::ControlFlow;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
-
-use std::collections::HashMap;
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::Event;
 use futures_util::{FutureExt, Stream, StreamExt};
@@ -24,101 +19,33 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 
-use crate::app::Target;
-use crate::app::feeds::arn_region_account;
-use crate::app::{Effect, Msg, State, update};
-use crate::audit::{AuditLog, Line, Outcome};
-use crate::store::{Arn, ErrorKind, Receipt, SecretStore, StoreError};
+use crate::app::{Check, Effect, Msg, Outcome, State, update};
+use crate::engine::pacer::{self, Pacer};
+pub use crate::engine::restore::Audit;
+use crate::engine::restore::RestoreQueue;
+pub use crate::store::guard::READ_ONLY;
+use crate::store::{ErrorKind, SecretStore, StoreError, guard};
 use crate::{keys, ui};
-use pacer::Pacer;
 
 /// Spinner frame interval while something is in flight.
 const ANIMATION: Duration = Duration::from_millis(100);
 /// Nothing on screen changes by itself: wake rarely, to keep `now` fresh.
 const IDLE: Duration = Duration::from_secs(3600);
 
-/// The audit log as the runtime holds it.
-#[derive(Debug, Clone)]
-pub enum Audit {
-    /// `--no-audit-log`.
-    Off,
-    On(Arc<AuditLog>),
-    /// It could not be opened: restores are refused, saying why.
-    Broken(String),
-}
-
-impl Audit {
-    fn record_unknown(&self, target: &Target) {
-        self.write(target, Outcome::Unknown("sent, outcome unknown"), None);
-    }
-
-    fn record(&self, target: &Target, result: &Result<Receipt, StoreError>) {
-        match result {
-            Ok(receipt) => self.write(target, Outcome::Ok("ok"), receipt.request_id.as_deref()),
-            Err(e) => {
-                let failed = Outcome::Failed {
-                    code: e.code.as_deref(),
-                    message: &e.message,
-                };
-                self.write(target, failed, e.request_id.as_deref());
-            }
-        }
-    }
-
-    fn write(&self, target: &Target, outcome: Outcome<'_>, request_id: Option<&str>) {
-        let Audit::On(log) = self else {
-            return;
-        };
-        let (region, account) = arn_region_account(target.arn.as_str());
-        let line = Line {
-            time: Timestamp::now().to_string(),
-            action: "RestoreSecret",
-            arn: target.arn.as_str(),
-            name: &target.name,
-            region,
-            account,
-            profile: target.profile.as_deref(),
-            principal: target.principal.as_deref(),
-            result: outcome,
-            request_id,
-            version: env!("CARGO_PKG_VERSION"),
-        };
-        if let Err(e) = log.record(&line) {
-            tracing::error!(path = %log.path().display(), error = %e, "audit line not written");
-        }
-    }
-}
-
-/// Why a write was refused in read-only mode.
-pub const READ_ONLY: &str =
-    "reprieve is read-only (--read-only or REPRIEVE_READ_ONLY=1): restores are turned off";
-
-/// Restores waiting on an answer at once, over every source.
-const RESTORES_IN_FLIGHT: usize = 16;
-
 /// Calls in flight at once, over every source: many regions list at the
 /// same time without a burst against the network or the quotas.
 const CALLS_IN_FLIGHT: usize = 8;
 
-/// Each source's store and its CloudTrail pacing, and the global cap.
+/// Each source's store and its CloudTrail pacing, the global cap, and the
+/// restore queue every write goes through.
 #[derive(Clone)]
 pub struct Stores {
     stores: Vec<Arc<dyn SecretStore>>,
     audit: Audit,
-    /// Restores sent and not answered yet: on quitting, each ends up
-    /// answered or recorded as "sent, outcome unknown".
-    sent: Arc<Mutex<HashMap<Arn, Target>>>,
-    /// Quitting: queued restores are not sent any more.
-    quitting: Arc<AtomicBool>,
-    /// Nothing that writes leaves the runtime.
     read_only: bool,
     lookups: Vec<Arc<Pacer>>,
-    /// RestoreSecret is 50 calls a second per region, shared with the whole
-    /// account: reprieve keeps to 40.
-    restores: Vec<Arc<Pacer>>,
-    /// Restores waiting on an answer at once.
-    restoring: Arc<Semaphore>,
     cap: Arc<Semaphore>,
+    queue: Arc<RestoreQueue>,
 }
 
 impl Stores {
@@ -128,36 +55,54 @@ impl Stores {
             .iter()
             .map(|_| Arc::new(Pacer::new(pacer::LOOKUP_EVENTS)))
             .collect();
-        let restores = stores
-            .iter()
-            .map(|_| Arc::new(Pacer::new(pacer::RESTORE_SECRET)))
-            .collect();
+        let queue = Arc::new(RestoreQueue::new(stores.clone(), Audit::Off, false));
         Stores {
             stores,
             audit: Audit::Off,
-            sent: Arc::default(),
-            quitting: Arc::default(),
             read_only: false,
-            restores,
-            restoring: Arc::new(Semaphore::new(RESTORES_IN_FLIGHT)),
             lookups,
             cap: Arc::new(Semaphore::new(CALLS_IN_FLIGHT)),
+            queue,
         }
     }
 
-    /// Records every restore outcome (or, broken, refuses every restore).
+    /// Records every restore (or, broken, refuses every restore).
     pub fn audit(self, audit: Audit) -> Self {
-        Stores { audit, ..self }
+        Stores { audit, ..self }.requeue()
     }
 
-    /// Blocks every write here, whatever the state asks for.
+    /// Every store refuses writes, whatever the state asks for; nothing is
+    /// written to the audit log either.
     pub fn read_only(self, read_only: bool) -> Self {
-        Stores { read_only, ..self }
+        let stores = self
+            .stores
+            .iter()
+            .map(|s| guard::guard(Arc::clone(s), read_only))
+            .collect();
+        Stores {
+            stores,
+            read_only,
+            ..self
+        }
+        .requeue()
     }
 
     /// A single source.
     pub fn one(store: Arc<dyn SecretStore>) -> Self {
         Self::new(vec![store])
+    }
+
+    /// The queue every restore goes through.
+    pub fn queue(&self) -> &Arc<RestoreQueue> {
+        &self.queue
+    }
+
+    fn requeue(self) -> Self {
+        let queue = RestoreQueue::new(self.stores.clone(), self.audit.clone(), self.read_only);
+        Stores {
+            queue: Arc::new(queue),
+            ..self
+        }
     }
 }
 
@@ -183,7 +128,7 @@ const DRAIN: Duration = Duration::from_secs(3);
 
 /// The loop, until `q` or a signal from `signals` (`Some(its number)`).
 /// Either way, queued restores are not sent, and those already sent get
-/// `DRAIN` to answer before they are recorded as "sent, outcome unknown".
+/// `DRAIN` to answer before they are recorded as unknown.
 pub async fn run_until<B, E, S>(
     terminal: &mut Terminal<B>,
     state: &mut State,
@@ -208,10 +153,13 @@ where
     );
     effects.extend(state.start());
     let mut dirty = true;
+    // The next tick is only ever brought forward: a stream of keys or
+    // results can never put it off, so the clock on screen always moves.
+    let mut tick = Instant::now() + until_next_tick(state, Timestamp::now());
     loop {
         for effect in effects.drain(..) {
             if perform(&stores, &tx, effect).is_break() {
-                drain(&stores).await;
+                stores.queue.drain(DRAIN).await;
                 return Ok(None);
             }
         }
@@ -220,20 +168,29 @@ where
                 .draw(|frame| ui::render(frame, state))
                 .map_err(io::Error::other)?;
             dirty = false;
+            // Nothing to redraw: it only dates what is now on screen.
+            update(state, Msg::Drawn(Timestamp::now()));
         }
-        let wake = Instant::now() + until_next_tick(state, Timestamp::now());
+        tick = tick.min(Instant::now() + until_next_tick(state, Timestamp::now()));
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => keys::map(state.mode(), &event),
+                Some(Ok(event)) => {
+                    // A key is read against the time it came, not the last tick.
+                    update(state, Msg::Tick(Timestamp::now()));
+                    keys::map(state.mode(), &event)
+                }
                 Some(Err(e)) => return Err(e),
                 None => return Ok(None),
             },
             Some(msg) = rx.recv() => Some(msg),
             Some(signal) = signals.next() => {
-                drain(&stores).await;
+                stores.queue.drain(DRAIN).await;
                 return Ok(Some(signal));
             }
-            () = tokio::time::sleep_until(wake) => Some(Msg::Tick(Timestamp::now())),
+            () = tokio::time::sleep_until(tick) => {
+                tick = Instant::now() + IDLE;
+                Some(Msg::Tick(Timestamp::now()))
+            }
         };
         let Some(msg) = msg else { continue };
         effects = update(state, msg);
@@ -243,25 +200,6 @@ where
         }
         dirty = true;
     }
-}
-
-/// Stops the restore queue, gives restores already sent `DRAIN` to
-/// answer, and records the rest as sent with an unknown outcome.
-async fn drain(stores: &Stores) {
-    stores.quitting.store(true, Ordering::SeqCst);
-    let deadline = Instant::now() + DRAIN;
-    while Instant::now() < deadline && !lock(&stores.sent).is_empty() {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    for target in lock(&stores.sent).values() {
-        tracing::warn!(arn = %target.arn, "quit with a restore sent and unanswered");
-        stores.audit.record_unknown(target);
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // The map stays whole: entries are inserted and removed whole.
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Runs one effect. Work is spawned; its result comes back as a message,
@@ -288,7 +226,7 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                 if let Err(error) = &result {
                     tracing::warn!(source, %error, "identity failed");
                 }
-                Msg::Identified { source, result }
+                vec![Msg::Identified { source, result }]
             },
             move |error| Msg::Identified {
                 source,
@@ -303,7 +241,7 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
             tx,
             async move {
                 let _permit = cap.acquire().await;
-                match store.list_page(token).await {
+                let msg = match store.list_page(token).await {
                     Ok(page) => {
                         tracing::debug!(source, generation, scanned = page.scanned, "page loaded");
                         Msg::PageLoaded {
@@ -320,7 +258,8 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                             error,
                         }
                     }
-                }
+                };
+                vec![msg]
             },
             move |error| Msg::LoadFailed {
                 source,
@@ -328,60 +267,36 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                 error,
             },
         ),
-        // The one gate every write passes: read-only stops it here.
-        Effect::Restore(target) if stores.read_only => {
-            tracing::warn!(arn = %target.arn, "restore refused: read-only");
-            let result = Err(StoreError::new(ErrorKind::ReadOnly, None, READ_ONLY));
-            let _ = tx.send(Msg::RestoreFinished { target, result });
-        }
-        Effect::Restore(target) if matches!(stores.audit, Audit::Broken(_)) => {
-            let Audit::Broken(why) = &stores.audit else {
-                return ControlFlow::Continue(());
-            };
-            let message = format!(
-                "restores are off: the audit log cannot be written ({why}); fix it, or start \
-                 with --no-audit-log"
-            );
-            let result = Err(StoreError::new(ErrorKind::ReadOnly, None, message));
-            let _ = tx.send(Msg::RestoreFinished { target, result });
-        }
+        // Every write goes through the queue: pacing, the audit log and
+        // read-only are its business.
         Effect::Restore(target) => {
-            let failed = target.clone();
-            let audit = stores.audit.clone();
-            let pacer = Arc::clone(&stores.restores[source]);
-            let restoring = Arc::clone(&stores.restoring);
+            let queue = Arc::clone(&stores.queue);
             let notify = tx.clone();
-            let (sent, quitting) = (Arc::clone(&stores.sent), Arc::clone(&stores.quitting));
+            let failed = target.clone();
             spawn(
                 tx,
                 async move {
-                    // Paced per source, a bounded number at once: a batch
-                    // of hundreds stays under the account's quota.
-                    pacer.wait().await;
-                    let _permit = restoring.acquire().await;
-                    if quitting.load(Ordering::SeqCst) {
-                        let message = "not sent: reprieve was quitting";
-                        let result = Err(StoreError::new(ErrorKind::Other, None, message));
-                        return Msg::RestoreFinished { target, result };
+                    let arn = target.arn.clone();
+                    let on_sent = move || {
+                        let _ = notify.send(Msg::RestoreSent { arn });
+                    };
+                    let finished = queue.restore(target.request(), on_sent).await;
+                    let mut msgs = vec![Msg::RestoreFinished {
+                        target,
+                        outcome: finished.outcome,
+                    }];
+                    if let Some(reason) = finished.stopped {
+                        msgs.push(Msg::RestoresStopped { reason });
                     }
-                    lock(&sent).insert(target.arn.clone(), target.clone());
-                    let _ = notify.send(Msg::RestoreSent {
-                        arn: target.arn.clone(),
-                    });
-                    let result = store.restore(target.arn.clone()).await;
-                    match &result {
-                        Ok(_) => tracing::info!(arn = %target.arn, "restored"),
-                        Err(e) => tracing::warn!(arn = %target.arn, error = %e, "restore failed"),
-                    }
-                    // Written and flushed before the operator hears of it.
-                    audit.record(&target, &result);
-                    lock(&sent).remove(&target.arn);
-                    let result = result.map(drop);
-                    Msg::RestoreFinished { target, result }
+                    msgs
                 },
+                // It may have been sent before the panic: unknown, not failed.
                 move |error| Msg::RestoreFinished {
                     target: failed,
-                    result: Err(error),
+                    outcome: Outcome::Unknown {
+                        error: error.clone().unanswered(),
+                        check: Check::Failed(error),
+                    },
                 },
             );
         }
@@ -396,7 +311,7 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                 async move {
                     pacer.wait().await;
                     let _permit = cap.acquire().await;
-                    match store.deletion_events(query).await {
+                    let msg = match store.deletion_events(query).await {
                         Ok(page) => {
                             let (events, unreadable) = (page.events.len(), page.unreadable);
                             tracing::debug!(
@@ -420,7 +335,8 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                                 error,
                             }
                         }
-                    }
+                    };
+                    vec![msg]
                 },
                 move |error| Msg::DeletionsFailed {
                     source,
@@ -441,27 +357,29 @@ fn spawn<F>(
     work: F,
     on_panic: impl FnOnce(StoreError) -> Msg + Send + 'static,
 ) where
-    F: Future<Output = Msg> + Send + 'static,
+    F: Future<Output = Vec<Msg>> + Send + 'static,
 {
     let tx = tx.clone();
     tokio::spawn(async move {
-        let msg = match AssertUnwindSafe(panics::Caught::new(work))
+        let msgs = match AssertUnwindSafe(panics::Caught::new(work))
             .catch_unwind()
             .await
         {
-            Ok(msg) => msg,
+            Ok(msgs) => msgs,
             Err(payload) => {
                 let text = panics::message(payload.as_ref());
                 tracing::error!("a background task panicked: {text}");
-                on_panic(StoreError::new(
+                vec![on_panic(StoreError::new(
                     ErrorKind::Other,
                     None,
                     format!("reprieve failed internally ({text}); this is a bug"),
-                ))
+                ))]
             }
         };
         // The loop may have ended; nobody is left to tell.
-        let _ = tx.send(msg);
+        for msg in msgs {
+            let _ = tx.send(msg);
+        }
     });
 }
 

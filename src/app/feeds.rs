@@ -6,8 +6,7 @@ use crate::store::{ErrorKind, Identity, StoreError};
 
 use super::trail::Trail;
 
-/// Index of a feed in `State`; results and rows carry it.
-pub type SourceId = usize;
+pub use crate::engine::SourceId;
 
 /// What the operator asked for: a profile (or an endpoint) and a region.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,6 +17,16 @@ pub struct Source {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+}
+
+/// The profile the AWS SDK uses when none is named.
+pub const DEFAULT_PROFILE: &str = "default";
+
+impl Source {
+    /// The profile as the screen and the audit log name it.
+    pub fn profile_name(&self) -> &str {
+        self.profile.as_deref().unwrap_or(DEFAULT_PROFILE)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -103,13 +112,7 @@ pub fn not_enabled(error: &StoreError) -> bool {
         && error.code.as_deref() == Some("UnrecognizedClientException")
 }
 
-/// Region and account from an ARN: `arn:aws:secretsmanager:REGION:ACCOUNT:…`.
-pub fn arn_region_account(arn: &str) -> (&str, &str) {
-    let mut parts = arn.splitn(6, ':').skip(3);
-    let region = parts.next().unwrap_or("");
-    let account = parts.next().unwrap_or("");
-    (region, account)
-}
+pub use crate::store::arn_region_account;
 
 #[cfg(test)]
 mod tests {

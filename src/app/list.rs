@@ -26,6 +26,8 @@ pub enum RestoreState {
     Queued,
     Restoring,
     Failed(Box<StoreError>),
+    /// Sent, and no answer settled it: it may have been restored or not.
+    Unknown(Box<StoreError>),
 }
 
 impl RestoreState {
@@ -40,9 +42,9 @@ pub struct Row {
     pub secret: PendingSecret,
     pub dates: Dates,
     pub restore: RestoreState,
-    /// The source that listed it, and its restore goes back to; small, so
-    /// the row stays within its size at 100,000 rows.
-    source: u16,
+    /// The source that owns it: the first (lowest) of those that listed
+    /// it, so its restore always goes back through the same one.
+    source: u32,
     /// That source's load generation that last listed this row.
     seen: u32,
 }
@@ -52,7 +54,7 @@ type Key<'a> = (Timestamp, &'a str, &'a str);
 
 impl Row {
     pub fn source(&self) -> SourceId {
-        SourceId::from(self.source)
+        self.source as SourceId
     }
 
     fn key(&self) -> Key<'_> {
@@ -66,10 +68,13 @@ impl Row {
 
 type Id = u32;
 
-/// Sources are counted in the tens: profiles times regions.
-fn small(source: SourceId) -> u16 {
-    u16::try_from(source).unwrap_or(u16::MAX)
+/// `State` holds at most `MAX_SOURCES`, so this never saturates.
+fn small(source: SourceId) -> u32 {
+    u32::try_from(source).unwrap_or(u32::MAX)
 }
+
+/// The most sources a state holds: every one has its own row ids.
+pub const MAX_SOURCES: usize = u32::MAX as usize;
 
 /// A query read as a name to search for and places to keep to:
 /// `prod @eu-west-1` is names containing "prod" in eu-west-1, and `@2109`
@@ -251,6 +256,9 @@ impl SecretList {
         let mut placed = Vec::with_capacity(secrets.len());
         for (secret, dates) in secrets {
             match self.by_arn.get(&secret.arn).copied() {
+                // Another source owns it (two profiles reach one account
+                // before STS says so): it stays with the first.
+                Some(id) if self.row(id).source() < source => {}
                 Some(id) => {
                     let row = self.row(id);
                     let moves = row.dates.purge.earliest() != dates.purge.earliest()

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::store::{Arn, StoreError};
+use crate::engine::restore::Outcome;
+use crate::store::{Arn, ErrorKind, StoreError};
 
 use super::Target;
 
@@ -73,27 +74,42 @@ impl Bulk {
 /// The running totals of restores sent together.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Batch {
+    /// Which batch: a restore's outcome counts only in its own.
+    pub id: u64,
     pub total: usize,
     pub restored: usize,
     /// Error codes (or kinds) of the failures, in order.
     pub failed: Vec<String>,
+    /// Sent, and no answer came that settled it.
+    pub unknown: usize,
 }
 
 impl Batch {
+    /// A new batch, numbered after `previous`.
+    pub fn after(previous: &Batch) -> Batch {
+        Batch {
+            id: previous.id + 1,
+            ..Batch::default()
+        }
+    }
+
     pub fn done(&self) -> usize {
-        self.restored + self.failed.len()
+        self.restored + self.failed.len() + self.unknown
     }
 
     pub fn running(&self) -> bool {
         self.total > 0 && self.done() < self.total
     }
 
-    pub fn record(&mut self, result: &Result<(), StoreError>) {
-        match result {
-            Ok(()) => self.restored += 1,
-            Err(e) => self
-                .failed
-                .push(e.code.clone().unwrap_or_else(|| format!("{:?}", e.kind))),
+    pub fn all_restored(&self) -> bool {
+        self.restored == self.total
+    }
+
+    pub fn record(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Restored { .. } => self.restored += 1,
+            Outcome::Failed(e) => self.failed.push(label(e)),
+            Outcome::Unknown { .. } => self.unknown += 1,
         }
     }
 
@@ -106,6 +122,9 @@ impl Batch {
             if failed > 0 {
                 text.push_str(&format!(" · {failed} failed"));
             }
+            if self.unknown > 0 {
+                text.push_str(&format!(" · {} unknown", self.unknown));
+            }
             return text;
         }
         let mut text = format!("Restored {} of {}", self.restored, self.total);
@@ -117,19 +136,36 @@ impl Batch {
             let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
             counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             let each: Vec<String> = counts.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
+            text.push_str(&format!(" · {failed} failed: {}", each.join(", ")));
+        }
+        if self.unknown > 0 {
             text.push_str(&format!(
-                " · {failed} failed: {} (still marked: r retries them)",
-                each.join(", ")
+                " · {} unknown: no answer came, and DescribeSecret did not show them restored",
+                self.unknown
             ));
         }
+        if failed + self.unknown > 0 {
+            text.push_str(" (still marked: r retries them)");
+        }
         text
+    }
+}
+
+/// What a failure is called in the totals: its AWS code, or what reprieve
+/// made of it.
+fn label(e: &StoreError) -> String {
+    match (&e.code, e.kind) {
+        (Some(code), _) => code.clone(),
+        (None, ErrorKind::NotSent) => "not sent".to_owned(),
+        (None, ErrorKind::ReadOnly) => "read-only".to_owned(),
+        (None, kind) => format!("{kind:?}"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::ErrorKind;
+    use crate::engine::restore::Check;
 
     #[test]
     fn the_summary_counts_failures_by_code() {
@@ -138,23 +174,31 @@ mod tests {
             ..Batch::default()
         };
         let denied = || {
-            Err(StoreError::new(
+            Outcome::Failed(StoreError::new(
                 ErrorKind::AccessDenied,
                 Some("AccessDeniedException"),
                 "no",
             ))
         };
-        batch.record(&Ok(()));
+        let restored = Outcome::Restored {
+            request_id: None,
+            checked: false,
+        };
+        batch.record(&restored);
         batch.record(&denied());
         assert_eq!(batch.summary(), "Restoring: 2 of 5 done · 1 failed");
-        batch.record(&Ok(()));
+        batch.record(&restored);
         batch.record(&denied());
-        batch.record(&Err(StoreError::new(ErrorKind::Unreachable, None, "gone")));
+        let unanswered = StoreError::new(ErrorKind::Unreachable, None, "gone").unanswered();
+        batch.record(&Outcome::Unknown {
+            error: unanswered,
+            check: Check::StillScheduled,
+        });
         assert!(!batch.running());
         assert_eq!(
             batch.summary(),
-            "Restored 2 of 5 · 3 failed: AccessDeniedException ×2, Unreachable ×1 \
-             (still marked: r retries them)"
+            "Restored 2 of 5 · 2 failed: AccessDeniedException ×2 · 1 unknown: no answer \
+             came, and DescribeSecret did not show them restored (still marked: r retries them)"
         );
     }
 }

@@ -1,9 +1,12 @@
 //! State, messages, effects and the pure `update` that ties them together.
 
+mod actions;
 pub mod feeds;
 pub mod list;
+mod listing;
 pub mod marks;
 mod names;
+mod restore;
 pub mod trail;
 
 use std::collections::HashMap;
@@ -12,15 +15,24 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tui_input::{Input, InputRequest};
 
+pub use crate::engine::restore::{Check, Outcome};
+use crate::engine::restore::Request;
 use crate::layout::{self, Footer};
 use crate::purge::{self, Dates};
 use crate::store::{
     Arn, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, StoreError,
 };
+use actions::on_action;
 pub use feeds::{Feed, FeedState, Load, Source, SourceId};
 use list::{RestoreState, SecretList};
+use listing::{on_deletions, on_identified, on_load_failed, on_page};
 use marks::{Batch, Bulk, Marks};
+use restore::on_restore_finished;
 use trail::Phase;
+
+/// A confirmation ignores `y` and Enter this long after it is first drawn:
+/// a key typed ahead for something else never confirms what nobody saw.
+pub const CONFIRM_GUARD: jiff::SignedDuration = jiff::SignedDuration::from_millis(250);
 
 /// What a key asks for. The keymap in `keys` maps key presses to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,9 +80,12 @@ pub struct Target {
     pub deleted_date: Timestamp,
     /// What was known of the deletion when the operator asked.
     pub dates: Dates,
-    /// For the audit line: the profile and the caller, when known.
-    pub profile: Option<String>,
+    /// For the audit line: the profile as the screen names it, and the
+    /// caller, when known.
+    pub profile: String,
     pub principal: Option<String>,
+    /// The bulk restore it is part of; `None` for a single restore.
+    pub batch: Option<u64>,
 }
 
 impl Target {
@@ -83,8 +98,20 @@ impl Target {
             name: secret.display_name().to_owned(),
             deleted_date: secret.deleted_date,
             dates: dates.clone(),
-            profile: None,
+            profile: feeds::DEFAULT_PROFILE.to_owned(),
             principal: None,
+            batch: None,
+        }
+    }
+
+    /// What the restore queue needs of it.
+    pub fn request(&self) -> Request {
+        Request {
+            source: self.source,
+            arn: self.arn.clone(),
+            name: self.name.clone(),
+            profile: self.profile.clone(),
+            principal: self.principal.clone(),
         }
     }
 }
@@ -119,8 +146,15 @@ pub enum Msg {
     },
     RestoreFinished {
         target: Target,
-        result: Result<(), StoreError>,
+        outcome: Outcome,
     },
+    /// The audit log failed: no restore leaves any more.
+    RestoresStopped {
+        reason: String,
+    },
+    /// A frame reached the terminal: a confirmation on it has been seen
+    /// from this instant.
+    Drawn(Timestamp),
     DeletionsLoaded {
         source: SourceId,
         generation: u64,
@@ -203,6 +237,10 @@ pub struct State {
     read_only: bool,
     marks: Marks,
     batch: Batch,
+    /// When the confirmation on screen was first drawn.
+    shown_at: Option<Timestamp>,
+    /// Restores stopped (the audit log failed): why.
+    stopped: Option<String>,
 }
 
 /// Read access for drawing and tests; only `update` changes the state.
@@ -316,7 +354,11 @@ impl State {
 
     /// A state over several sources; there is always at least one.
     pub fn with_sources(sources: Vec<Source>, tz: TimeZone, now: Timestamp) -> Self {
-        let mut feeds: Vec<Feed> = sources.into_iter().map(Feed::new).collect();
+        let mut feeds: Vec<Feed> = sources
+            .into_iter()
+            .take(list::MAX_SOURCES)
+            .map(Feed::new)
+            .collect();
         if feeds.is_empty() {
             feeds.push(Feed::new(Source::default()));
         }
@@ -335,6 +377,8 @@ impl State {
             read_only: false,
             marks: Marks::default(),
             batch: Batch::default(),
+            shown_at: None,
+            stopped: None,
         }
     }
 
@@ -342,10 +386,16 @@ impl State {
     fn target(&self, row: &list::Row) -> Target {
         let mut target = Target::of(row.source(), &row.secret, &row.dates);
         if let Some(feed) = self.feeds.get(row.source()) {
-            target.profile = feed.source.profile.clone();
+            feed.source.profile_name().clone_into(&mut target.profile);
             target.principal = feed.identity.as_ref().map(|i| i.arn.clone());
         }
         target
+    }
+
+    /// Something to tell the operator as the screen first comes up.
+    pub fn with_notice(mut self, text: impl Into<String>) -> Self {
+        self.set_status(Tone::Info, text);
+        self
     }
 
     /// Read-only: restores are refused.
@@ -356,6 +406,31 @@ impl State {
 
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+
+    /// Why restores are stopped, when the audit log failed.
+    pub fn stopped(&self) -> Option<&str> {
+        self.stopped.as_deref()
+    }
+
+    /// Why `r` restores nothing now: read-only, or restores stopped.
+    fn refusal(&self) -> Option<String> {
+        if self.read_only {
+            return Some(crate::store::guard::READ_ONLY.to_owned());
+        }
+        self.stopped.clone()
+    }
+
+    /// Opens a confirmation; it counts as seen only once it is drawn.
+    fn ask(&mut self, mode: Mode) {
+        self.mode = mode;
+        self.shown_at = None;
+    }
+
+    /// The confirmation has been on screen long enough to be read.
+    fn confirmation_seen(&self) -> bool {
+        self.shown_at
+            .is_some_and(|at| self.now.duration_since(at) >= CONFIRM_GUARD)
     }
 
     /// Asks who each source is, and starts every listing.
@@ -491,6 +566,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     effects
 }
 
+/// The confirmation on screen shows in full: what is drawn is what the
+/// operator confirms.
+fn layout_fits(state: &State) -> bool {
+    match &state.mode {
+        Mode::Confirm(target) => layout::confirm_fits(state.size, target.arn.as_str()),
+        Mode::ConfirmMany(_) => layout::confirm_many_fits(state.size),
+        _ => true,
+    }
+}
+
 fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(state, action),
@@ -533,8 +618,20 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::RestoreFinished { target, result } => {
-            on_restore_finished(state, target, result);
+        Msg::RestoreFinished { target, outcome } => {
+            on_restore_finished(state, target, outcome);
+            vec![]
+        }
+        Msg::RestoresStopped { reason } => {
+            state.set_status(Tone::Error, reason.clone());
+            state.stopped = Some(reason);
+            vec![]
+        }
+        Msg::Drawn(at) => {
+            let asking = matches!(state.mode, Mode::Confirm(_) | Mode::ConfirmMany(_));
+            if asking && state.shown_at.is_none() && layout_fits(state) {
+                state.shown_at = Some(at);
+            }
             vec![]
         }
         Msg::DeletionsLoaded {
@@ -553,436 +650,6 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                 feed.trail.failed(error);
             }
             vec![]
-        }
-    }
-}
-
-fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
-    use Action::*;
-    // The startup error screen has its own keys only: nothing is listed
-    // under it to filter, move in or restore.
-    if state.startup_error().is_some() && !matches!(action, Refresh | Quit | ShowSources) {
-        return vec![];
-    }
-    if let (Up | Down, Mode::ConfirmMany(bulk)) = (action, &mut state.mode) {
-        // The names of a bulk confirmation scroll; the list stays put.
-        let last = bulk.targets.len().saturating_sub(1);
-        bulk.scroll = if action == Up {
-            bulk.scroll.saturating_sub(1)
-        } else {
-            (bulk.scroll + 1).min(last)
-        };
-        return vec![];
-    }
-    match action {
-        Up => state.list.move_by(-1),
-        Down => state.list.move_by(1),
-        PageUp => state.list.page(-1),
-        PageDown => state.list.page(1),
-        Top => state.list.select_first(),
-        Bottom => state.list.select_last(),
-        OpenFilter => state.mode = Mode::Filter,
-        AcceptFilter => state.mode = Mode::List,
-        ClearFilter => {
-            state.filter.reset();
-            state.list.set_query("");
-            state.mode = Mode::List;
-        }
-        Restore if !state.marks.is_empty() => ask_restore_marked(state),
-        Restore => ask_restore(state),
-        ToggleMark => {
-            if let Some(row) = state.list.selected() {
-                let arn = row.secret.arn.clone();
-                state.marks.toggle(&arn);
-            }
-        }
-        MarkAll => {
-            let shown: Vec<Arn> = state
-                .list
-                .visible_rows()
-                .map(|r| r.secret.arn.clone())
-                .collect();
-            if shown.iter().all(|a| state.marks.contains(a)) {
-                shown.iter().for_each(|a| {
-                    state.marks.remove(a);
-                });
-            } else {
-                shown.into_iter().for_each(|a| state.marks.insert(a));
-            }
-        }
-        Escape if !state.list.query().is_empty() => {
-            state.filter.reset();
-            state.list.set_query("");
-        }
-        Escape => state.marks.clear(),
-        Digit(c) => {
-            if let Mode::ConfirmMany(bulk) = &mut state.mode
-                && bulk.typed.len() < 7
-            {
-                bulk.typed.push(c);
-            }
-        }
-        Erase => {
-            if let Mode::ConfirmMany(bulk) = &mut state.mode {
-                bulk.typed.pop();
-            }
-        }
-        // Never confirm what the operator could not see.
-        Confirm if matches!(state.mode, Mode::Confirm(_)) && !layout::confirm_fits(state.size) => {
-            let (w, h) = layout::CONFIRM_MIN;
-            let text = format!("The terminal is too small to confirm a restore: it needs {w}x{h}");
-            state.set_status(Tone::Error, text);
-        }
-        Confirm if matches!(&state.mode, Mode::ConfirmMany(b) if !b.confirmed()) => {
-            if let Mode::ConfirmMany(bulk) = &state.mode {
-                let n = bulk.targets.len();
-                let text = format!("To restore {n} secrets, type {n} and press Enter");
-                state.set_status(Tone::Info, text);
-            }
-        }
-        Confirm => match std::mem::replace(&mut state.mode, Mode::List) {
-            Mode::Confirm(target) => return confirm_restore(state, target),
-            Mode::ConfirmMany(bulk) => return confirm_many(state, bulk.targets),
-            other => state.mode = other,
-        },
-        Cancel | CloseHelp | CloseMessage | CloseSources => state.mode = Mode::List,
-        ShowMessage if state.status.is_some() => state.mode = Mode::Message,
-        ShowMessage => {}
-        ShowSources => state.mode = Mode::Sources,
-        // A second listing beside the first would double the calls against
-        // an account-wide quota.
-        Refresh if state.loading() => {
-            state.set_status(Tone::Info, "Already listing: R works again when it ends");
-        }
-        Refresh => return state.refresh(),
-        Help => state.mode = Mode::Help,
-        // Work on its way is not dropped without asking.
-        Quit if state.in_flight > 0 && state.mode != Mode::ConfirmQuit => {
-            state.mode = Mode::ConfirmQuit;
-        }
-        Quit | QuitAnyway => return vec![Effect::Quit],
-    }
-    vec![]
-}
-
-fn ask_restore(state: &mut State) {
-    let Some(row) = state.list.selected() else {
-        return;
-    };
-    if state.read_only {
-        state.set_status(Tone::Info, crate::runtime::READ_ONLY);
-        return;
-    }
-    if row.restore.on_its_way() {
-        let text = format!("{} is already being restored", row.secret.display_name());
-        state.set_status(Tone::Info, text);
-        return;
-    }
-    let target = state.target(row);
-    state.mode = Mode::Confirm(target);
-}
-
-/// With marks, `r` restores the marked secrets that are listed and not
-/// already on their way.
-fn ask_restore_marked(state: &mut State) {
-    if state.read_only {
-        state.set_status(Tone::Info, crate::runtime::READ_ONLY);
-        return;
-    }
-    let targets: Vec<Target> = state
-        .list
-        .rows()
-        .filter(|r| state.marks.contains(&r.secret.arn))
-        .filter(|r| !r.restore.on_its_way())
-        .map(|r| state.target(r))
-        .collect();
-    if targets.is_empty() {
-        state.set_status(Tone::Info, "Every marked secret is already being restored");
-        return;
-    }
-    state.mode = Mode::ConfirmMany(Bulk {
-        targets,
-        typed: String::new(),
-        scroll: 0,
-    });
-}
-
-/// Sends every restore at once; the runtime paces them per source.
-fn confirm_many(state: &mut State, targets: Vec<Target>) -> Vec<Effect> {
-    if !state.batch.running() {
-        state.batch = Batch::default();
-    }
-    let mut effects = Vec::with_capacity(targets.len());
-    for target in targets {
-        if state
-            .list
-            .get(&target.arn)
-            .is_none_or(|r| r.restore.on_its_way())
-        {
-            continue;
-        }
-        state.list.set_restore(&target.arn, RestoreState::Queued);
-        state.in_flight += 1;
-        state.batch.total += 1;
-        effects.push(Effect::Restore(target));
-    }
-    state.set_status(Tone::Info, state.batch.summary());
-    effects
-}
-
-fn confirm_restore(state: &mut State, target: Target) -> Vec<Effect> {
-    if let Some(row) = state.list.get(&target.arn) {
-        if row.restore.on_its_way() {
-            return vec![];
-        }
-        state.list.set_restore(&target.arn, RestoreState::Restoring);
-    }
-    state.set_status(Tone::Info, format!("Restoring {}…", target.name));
-    state.in_flight += 1;
-    vec![Effect::Restore(target)]
-}
-
-/// Two sources that reach the same account and region are one: the later
-/// one stops listing.
-fn on_identified(
-    state: &mut State,
-    source: SourceId,
-    result: Result<Identity, StoreError>,
-) -> Vec<Effect> {
-    let Some(feed) = state.feeds.get_mut(source) else {
-        return vec![];
-    };
-    match result {
-        Ok(identity) => {
-            feed.identity = Some(identity);
-            feed.identity_error = None;
-        }
-        // The listing says what is wrong; an endpoint without STS still lists.
-        Err(error) => {
-            feed.identity_error = Some(error);
-            return vec![];
-        }
-    }
-    let feed = &state.feeds[source];
-    let same = |f: &Feed| {
-        f.account() == feed.account()
-            && f.source.region == feed.source.region
-            && f.source.endpoint_url == feed.source.endpoint_url
-            && f.duplicate_of.is_none()
-    };
-    let first = state.feeds[..source].iter().position(same);
-    if let Some(first) = first {
-        let feed = &mut state.feeds[source];
-        feed.duplicate_of = Some(first);
-        // Its pages, late or not, are dropped from now on.
-        feed.load.generation += 1;
-        feed.load.loading = false;
-        feed.load.scanned = 0;
-    }
-    vec![]
-}
-
-fn on_load_failed(state: &mut State, source: SourceId, generation: u64, error: StoreError) {
-    let Some(feed) = state.feeds.get_mut(source) else {
-        return;
-    };
-    if generation != feed.load.generation {
-        return;
-    }
-    feed.load.loading = false;
-    // Stopped partway: what was listed is not all there is.
-    feed.load.incomplete = feed.load.scanned > 0;
-    let quiet = feeds::not_enabled(&error) && state.feeds.len() > 1;
-    state.feeds[source].load.error = Some(error.clone());
-    if quiet || state.startup_error().is_some() {
-        return;
-    }
-    let text = if state.feeds.len() > 1 {
-        let label = &state.feeds[source].source.label;
-        format!("Listing {label} failed: {error} (s: sources)")
-    } else {
-        format!("Listing failed: {error}")
-    };
-    state.set_status(Tone::Error, text);
-    state.status_is_listing_failure = true;
-}
-
-fn on_page(state: &mut State, source: SourceId, generation: u64, page: Page) -> Vec<Effect> {
-    let Some(feed) = state.feeds.get_mut(source) else {
-        return vec![];
-    };
-    if generation != feed.load.generation {
-        return vec![];
-    }
-    feed.load.scanned += page.scanned;
-    let now = state.now;
-    let mut fresh = Vec::with_capacity(page.pending.len());
-    for secret in page.pending {
-        if state.restored.get(&secret.arn) == Some(&secret.deleted_date) {
-            continue;
-        }
-        // A row listed again keeps what CloudTrail said of the same deletion.
-        let known = state.list.get(&secret.arn).filter(|row| {
-            row.secret.deleted_date == secret.deleted_date && row.dates.from_cloudtrail()
-        });
-        let dates = match known {
-            Some(row) => row.dates.clone(),
-            None => state.feeds[source].trail.date(&secret, now),
-        };
-        fresh.push((secret, dates));
-    }
-    state.list.upsert(source, fresh, generation);
-    if let Some(token) = page.next_token {
-        return vec![Effect::LoadPage {
-            source,
-            generation,
-            token: Some(token),
-        }];
-    }
-    // A dropped row's CloudTrail dates go back to the trail, in case a
-    // later listing shows it again.
-    for row in state.list.retain_seen(source, generation) {
-        if let Some(event) = row.dates.as_event(&row.secret) {
-            state.feeds[source].trail.keep(event);
-        }
-    }
-    let list = &state.list;
-    let dropped = state.marks.keep_only(|arn| list.get(arn).is_some());
-    if dropped > 0 {
-        let text = format!("{dropped} marked secret(s) left the listing: their marks are dropped");
-        state.set_status(Tone::Info, text);
-    }
-    let load = &mut state.feeds[source].load;
-    load.loading = false;
-    load.completed = true;
-    load.error = None;
-    if state.status_is_listing_failure && state.failing() == 0 {
-        state.status = None;
-        state.status_is_listing_failure = false;
-    }
-    look_up_deletions(state, source)
-}
-
-/// Asks CloudTrail about every deletion in this source it has not dated yet.
-fn look_up_deletions(state: &mut State, source: SourceId) -> Vec<Effect> {
-    let undated = state
-        .list
-        .rows()
-        .filter(|r| r.source() == source && !r.dates.from_cloudtrail())
-        .map(|r| r.secret.deleted_date);
-    let trail = &mut state.feeds[source].trail;
-    match trail.start(undated, state.now) {
-        Some(query) => vec![Effect::LookupDeletions {
-            source,
-            generation: trail.generation,
-            query,
-        }],
-        None => vec![],
-    }
-}
-
-fn on_deletions(
-    state: &mut State,
-    source: SourceId,
-    generation: u64,
-    page: EventPage,
-) -> Vec<Effect> {
-    let Some(feed) = state.feeds.get_mut(source) else {
-        return vec![];
-    };
-    if generation != feed.trail.generation {
-        return vec![];
-    }
-    let (next, events) = feed.trail.page(page);
-    let now = state.now;
-    let mut changes = Vec::new();
-    let mut unnamed = false;
-    for event in events {
-        let row = event.arn.as_ref().and_then(|arn| state.list.get(arn));
-        match row {
-            Some(row) if purge::pick_event(&row.secret, now, [&event]).is_some() => {
-                let dates = purge::read(row.secret.deleted_date, now, Some(&event));
-                changes.push((row.secret.arn.clone(), dates));
-            }
-            // An earlier deletion of a listed secret will never date it.
-            Some(row) if event.event_time < row.secret.deleted_date => {}
-            _ => {
-                unnamed |= event.arn.is_none();
-                state.feeds[source].trail.keep(event);
-            }
-        }
-    }
-    if unnamed {
-        // An event without an ARN could be any undated row of that name.
-        let undated: Vec<PendingSecret> = state
-            .list
-            .rows()
-            .filter(|r| r.source() == source && !r.dates.from_cloudtrail())
-            .map(|r| r.secret.clone())
-            .collect();
-        for secret in undated {
-            let dates = state.feeds[source].trail.date(&secret, now);
-            changes.push((secret.arn, dates));
-        }
-    }
-    state.list.set_dates(changes);
-    match next {
-        Some(query) => vec![Effect::LookupDeletions {
-            source,
-            generation,
-            query,
-        }],
-        None if state.feeds[source].trail.take_again() => look_up_deletions(state, source),
-        None => vec![],
-    }
-}
-
-fn on_restore_finished(state: &mut State, target: Target, result: Result<(), StoreError>) {
-    state.in_flight = state.in_flight.saturating_sub(1);
-    if state.batch.running() {
-        state.batch.record(&result);
-        // A failed one stays marked, so `r` retries exactly those.
-        match &result {
-            Ok(()) => {
-                state.marks.remove(&target.arn);
-                state.list.remove(&target.arn);
-                state.restored.insert(target.arn, target.deleted_date);
-            }
-            Err(error) if error.kind == ErrorKind::NotFound => {
-                state.marks.remove(&target.arn);
-                state.list.remove(&target.arn);
-            }
-            Err(error) => {
-                let failed = RestoreState::Failed(Box::new(error.clone()));
-                state.list.set_restore(&target.arn, failed);
-            }
-        }
-        let tone = match (state.batch.running(), state.batch.failed.is_empty()) {
-            (true, _) => Tone::Info,
-            (false, true) => Tone::Success,
-            (false, false) => Tone::Error,
-        };
-        state.set_status(tone, state.batch.summary());
-        return;
-    }
-    state.marks.remove(&target.arn);
-    match result {
-        Ok(()) => {
-            state.list.remove(&target.arn);
-            state.set_status(Tone::Success, format!("Restored {}", target.name));
-            state.restored.insert(target.arn, target.deleted_date);
-        }
-        Err(error) if error.kind == ErrorKind::NotFound => {
-            state.list.remove(&target.arn);
-            let text = format!("{} no longer exists ({error})", target.name);
-            state.set_status(Tone::Error, text);
-        }
-        Err(error) => {
-            let text = format!("Restore of {} failed: {error}", target.name);
-            state.set_status(Tone::Error, text);
-            state
-                .list
-                .set_restore(&target.arn, RestoreState::Failed(Box::new(error)));
         }
     }
 }

@@ -16,10 +16,10 @@ use aws_types::os_shim_internal::{Env, Fs};
 use jiff::Timestamp;
 use tokio::sync::Mutex;
 
-use super::cloudtrail::{self, parse_event};
+use super::cloudtrail::{self, Read, read_event};
 use super::{
-    Arn, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, Receipt, SecretStore,
-    StoreError, StoreFuture,
+    Arn, Described, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, Receipt,
+    SecretStore, StoreError, StoreFuture,
 };
 
 /// The SDK defaults reprieve was tested with, pinned so an SDK upgrade
@@ -138,15 +138,36 @@ impl AwsStore {
 
     async fn restore_one(&self, arn: Arn) -> Result<Receipt, StoreError> {
         let client = self.client().await?.secrets;
+        // Sent once: the SDK would repeat a call that timed out, and the
+        // first may have restored it already. The queue retries throttling,
+        // which is an answer.
+        let once = aws_sdk_secretsmanager::config::Builder::default()
+            .retry_config(RetryConfig::disabled());
         let out = client
             .restore_secret()
             .secret_id(arn.as_str())
+            .customize()
+            .config_override(once)
             .send()
             .await
             .map_err(classify)?;
         Ok(Receipt {
             request_id: out.request_id().map(str::to_owned),
         })
+    }
+
+    async fn describe_one(&self, arn: Arn) -> Result<Described, StoreError> {
+        let client = self.client().await?.secrets;
+        let out = client
+            .describe_secret()
+            .secret_id(arn.as_str())
+            .send()
+            .await
+            .map_err(classify)?;
+        let deleted_date = out
+            .deleted_date()
+            .and_then(|d| Timestamp::from_nanosecond(d.as_nanos()).ok());
+        Ok(Described { deleted_date })
     }
 
     async fn who(&self) -> Result<Identity, StoreError> {
@@ -186,11 +207,16 @@ impl AwsStore {
             next_token: out.next_token.filter(|t| !t.is_empty()),
             ..EventPage::default()
         };
+        let mut ignored = 0;
         for event in out.events.unwrap_or_default() {
-            match event.cloud_trail_event.as_deref().and_then(parse_event) {
-                Some(e) => page.events.push(e),
-                None => page.unreadable += 1,
+            match event.cloud_trail_event.as_deref().map(read_event) {
+                Some(Read::Deletion(e)) => page.events.push(e),
+                Some(Read::Ignored) => ignored += 1,
+                Some(Read::Unreadable) | None => page.unreadable += 1,
             }
+        }
+        if ignored > 0 {
+            tracing::debug!(ignored, "failed DeleteSecret calls skipped");
         }
         Ok(page)
     }
@@ -203,6 +229,10 @@ impl SecretStore for AwsStore {
 
     fn restore(&self, arn: Arn) -> StoreFuture<'_, Receipt> {
         Box::pin(async move { self.settle(self.restore_one(arn).await).await })
+    }
+
+    fn describe(&self, arn: Arn) -> StoreFuture<'_, Described> {
+        Box::pin(async move { self.settle(self.describe_one(arn).await).await })
     }
 
     fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage> {
@@ -331,22 +361,30 @@ where
             (None, None) => not_aws(service.raw().status().as_u16(), &err),
             (Some(_), None) => causes(&err),
         };
-        return StoreError::new(kind_from_code(code), code, message);
+        let error = StoreError::new(kind_from_code(code), code, message);
+        // A 5xx says the service failed somewhere; what it did is unknown.
+        return if service.raw().status().is_server_error() {
+            error.unanswered()
+        } else {
+            error
+        };
     }
     if let SdkError::ResponseError(response) = &err {
         let message = not_aws(response.raw().status().as_u16(), &err);
-        return StoreError::new(ErrorKind::Service, None, message);
+        return StoreError::new(ErrorKind::Service, None, message).unanswered();
     }
     if let Some(credentials) = credentials_error(&err) {
         let message = chain(credentials);
         return StoreError::new(credentials_kind(&message), None, message);
     }
-    let kind = match &err {
-        SdkError::TimeoutError(_) => ErrorKind::Unreachable,
-        SdkError::DispatchFailure(d) if !d.is_user() => ErrorKind::Unreachable,
-        _ => ErrorKind::Other,
+    let (kind, unanswered) = match &err {
+        SdkError::TimeoutError(_) => (ErrorKind::Unreachable, true),
+        // The request may have been written before the connection failed.
+        SdkError::DispatchFailure(d) if !d.is_user() => (ErrorKind::Unreachable, true),
+        _ => (ErrorKind::Other, false),
     };
-    StoreError::new(kind, None, in_words(causes(&err)))
+    let error = StoreError::new(kind, None, in_words(causes(&err)));
+    if unanswered { error.unanswered() } else { error }
 }
 
 /// Transport failures as an operator would say them; the HTTP client's own

@@ -13,15 +13,52 @@ use super::{Arn, DeletionEvent, Principal};
 /// The `LookupEvents` attribute value that selects deletions.
 pub const EVENT_NAME: &str = "DeleteSecret";
 
-/// Reads one event's `CloudTrailEvent` JSON. `None` when it is not a
-/// `DeleteSecret` event with a time, or not JSON at all.
-pub fn parse_event(json: &str) -> Option<DeletionEvent> {
-    let v: Value = serde_json::from_str(json).ok()?;
-    if let Some(name) = v.get("eventName").and_then(Value::as_str)
-        && name != EVENT_NAME
-    {
-        return None;
+/// Where Secrets Manager's own events come from.
+pub const EVENT_SOURCE: &str = "secretsmanager.amazonaws.com";
+
+/// One `CloudTrailEvent`, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// A `DeleteSecret` call that succeeded: it scheduled a deletion.
+    Deletion(DeletionEvent),
+    /// A call that scheduled nothing: it failed (it carries `errorCode`; an
+    /// IaC retry on a secret already scheduled fails so, and its
+    /// `recoveryWindowInDays` is only what was asked), or it is another
+    /// service's or another operation's event.
+    Ignored,
+    /// Not JSON, or without a time.
+    Unreadable,
+}
+
+/// Reads one event's `CloudTrailEvent` JSON: only a successful
+/// `DeleteSecret` call describes a deletion.
+pub fn read_event(json: &str) -> Read {
+    let Ok(v) = serde_json::from_str::<Value>(json) else {
+        return Read::Unreadable;
+    };
+    let failed = v
+        .get("errorCode")
+        .is_some_and(|c| !c.is_null() && c.as_str() != Some(""));
+    let other_source = text(&v, "eventSource").is_some_and(|s| s != EVENT_SOURCE);
+    let other_name = text(&v, "eventName").is_some_and(|n| n != EVENT_NAME);
+    if failed || other_source || other_name {
+        return Read::Ignored;
     }
+    match parse_deletion(&v) {
+        Some(e) => Read::Deletion(e),
+        None => Read::Unreadable,
+    }
+}
+
+/// The deletion a `CloudTrailEvent` describes, if it describes one.
+pub fn parse_event(json: &str) -> Option<DeletionEvent> {
+    match read_event(json) {
+        Read::Deletion(e) => Some(e),
+        Read::Ignored | Read::Unreadable => None,
+    }
+}
+
+fn parse_deletion(v: &Value) -> Option<DeletionEvent> {
     let event_time = v.get("eventTime").and_then(timestamp)?;
     let request = v.get("requestParameters").unwrap_or(&Value::Null);
     let response = v.get("responseElements").unwrap_or(&Value::Null);
@@ -43,8 +80,8 @@ pub fn parse_event(json: &str) -> Option<DeletionEvent> {
             .get("forceDeleteWithoutRecovery")
             .is_some_and(|f| f.as_bool() == Some(true) || f.as_str() == Some("true")),
         principal: Arc::new(principal(v.get("userIdentity").unwrap_or(&Value::Null))),
-        source_ip: text(&v, "sourceIPAddress").map(str::to_owned),
-        user_agent: text(&v, "userAgent").map(str::to_owned),
+        source_ip: text(v, "sourceIPAddress").map(str::to_owned),
+        user_agent: text(v, "userAgent").map(str::to_owned),
     })
 }
 
@@ -229,6 +266,41 @@ mod tests {
             Some("cloudformation.amazonaws.com")
         );
         assert_eq!(short("{}"), None);
+    }
+
+    /// Alice's delete, then five minutes later ci-bot's retry, which fails
+    /// because the secret is already scheduled: it asked for 30 days, and
+    /// nothing holds of it.
+    #[test]
+    fn a_failed_delete_or_another_services_event_is_no_deletion() {
+        assert!(parse_event(SSO_DELETE).is_some());
+        let retry = r#"{
+            "eventTime": "2026-11-22T14:08:09Z",
+            "eventSource": "secretsmanager.amazonaws.com",
+            "eventName": "DeleteSecret",
+            "userIdentity": {"type": "AssumedRole",
+                "arn": "arn:aws:sts::111122223333:assumed-role/ci/ci-bot"},
+            "errorCode": "InvalidRequestException",
+            "errorMessage": "You can't perform this operation on the secret because it was marked for deletion.",
+            "requestParameters": {"secretId": "prod/db", "recoveryWindowInDays": 30},
+            "responseElements": null
+        }"#;
+        assert_eq!(read_event(retry), Read::Ignored);
+        assert_eq!(parse_event(retry), None);
+        let denied = SSO_DELETE.replace(
+            r#""eventName": "DeleteSecret","#,
+            r#""eventName": "DeleteSecret", "errorCode": "AccessDenied","#,
+        );
+        assert_eq!(read_event(&denied), Read::Ignored);
+        let other = SSO_DELETE.replace("secretsmanager.amazonaws.com", "ssm.amazonaws.com");
+        assert_eq!(read_event(&other), Read::Ignored);
+        // An empty or null errorCode is no error.
+        let null = SSO_DELETE.replace(
+            r#""eventName": "DeleteSecret","#,
+            r#""eventName": "DeleteSecret", "errorCode": null,"#,
+        );
+        assert!(parse_event(&null).is_some());
+        assert_eq!(read_event("not json"), Read::Unreadable);
     }
 
     #[test]

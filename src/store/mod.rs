@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod cloudtrail;
 pub mod demo;
+pub mod guard;
 
 use std::fmt;
 use std::future::Future;
@@ -28,6 +29,14 @@ impl fmt::Display for Arn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Region and account from an ARN: `arn:aws:secretsmanager:REGION:ACCOUNT:…`.
+pub fn arn_region_account(arn: &str) -> (&str, &str) {
+    let mut parts = arn.splitn(6, ':').skip(3);
+    let region = parts.next().unwrap_or("");
+    let account = parts.next().unwrap_or("");
+    (region, account)
 }
 
 /// A secret that is scheduled for deletion.
@@ -136,6 +145,9 @@ pub enum ErrorKind {
     Service,
     /// reprieve itself refused: read-only mode.
     ReadOnly,
+    /// reprieve did not send it: the audit log cannot be written, or it
+    /// was quitting.
+    NotSent,
     Other,
 }
 
@@ -147,6 +159,10 @@ pub struct StoreError {
     pub message: String,
     /// The AWS request id, when an answer came: for the audit log.
     pub request_id: Option<String>,
+    /// The request may have reached the service, and no answer that can be
+    /// read came back (a timeout, a dropped connection, a 5xx page): what it
+    /// did is unknown, not failed.
+    pub no_answer: bool,
 }
 
 impl StoreError {
@@ -156,8 +172,24 @@ impl StoreError {
             code: code.map(str::to_owned),
             message: message.into(),
             request_id: None,
+            no_answer: false,
         }
     }
+
+    /// The same error, marked as one whose request may have been acted on.
+    pub fn unanswered(self) -> Self {
+        StoreError {
+            no_answer: true,
+            ..self
+        }
+    }
+}
+
+/// What `DescribeSecret` says of one secret now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Described {
+    /// Still scheduled for deletion: its `DeletedDate`.
+    pub deleted_date: Option<Timestamp>,
 }
 
 /// What a successful restore answered with, for the audit log.
@@ -184,8 +216,13 @@ pub trait SecretStore: Send + Sync {
     /// One `ListSecrets` page (planned deletions included), from `token` onwards.
     fn list_page(&self, token: Option<String>) -> StoreFuture<'_, Page>;
 
-    /// `RestoreSecret` on one ARN.
+    /// `RestoreSecret` on one ARN, sent once: a call whose answer does not
+    /// come is not repeated (see `StoreError::no_answer`).
     fn restore(&self, arn: Arn) -> StoreFuture<'_, Receipt>;
+
+    /// `DescribeSecret` on one ARN: whether it is still scheduled for
+    /// deletion, to settle a restore whose answer never came.
+    fn describe(&self, arn: Arn) -> StoreFuture<'_, Described>;
 
     /// STS `GetCallerIdentity`: the account and principal, needing no
     /// permission.

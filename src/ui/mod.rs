@@ -11,7 +11,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{Mode, State, Tone};
+use crate::app::{Action, Mode, State, Tone};
 use crate::keys::Scope;
 use crate::layout::{Areas, Footer, split};
 use crate::text::{cell, char_width, sanitize, thousands};
@@ -83,7 +83,8 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     // The title keeps its room; the counts shorten first.
     let summary = sources_summary(state);
     let title_room =
-        12 + crate::text::display_width(&summary).min(40) + 10 * usize::from(state.is_read_only());
+        12 + crate::text::display_width(&summary).min(40) + 10 * usize::from(state.is_read_only())
+            + 17 * usize::from(state.stopped().is_some());
     let full = header_counts(state, false);
     let counts = if full.width() + title_room > usize::from(area.width) {
         header_counts(state, true)
@@ -105,6 +106,10 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(Span::styled("READ-ONLY", Style::new().bold().yellow()));
         spans.push(Span::raw(" "));
         room = room.saturating_sub(10);
+    } else if state.stopped().is_some() {
+        spans.push(Span::styled("RESTORES STOPPED", Style::new().bold().red()));
+        spans.push(Span::raw(" "));
+        room = room.saturating_sub(17);
     }
     spans.push(Span::raw(cell(&summary, room)));
     let title = Line::from(spans);
@@ -253,6 +258,10 @@ fn filter_window(value: &str, cursor: usize, width: usize) -> (String, usize) {
 fn render_hints(frame: &mut Frame, area: Rect, state: &State) {
     let hints = match (state.mode(), state.startup_error()) {
         (Mode::List, Some(_)) => hints::startup_error_hints(),
+        // Nothing can be restored: the footer does not offer it.
+        (Mode::List, None) if state.is_read_only() || state.stopped().is_some() => {
+            hints::hint_line_where(Scope::List, |a| a != Action::Restore)
+        }
         (mode, _) => hints::hint_line(Scope::of(mode)),
     };
     let mut spans = vec![Span::raw(" ")];

@@ -14,7 +14,9 @@ use crate::app::feeds::arn_region_account;
 use crate::app::marks::{Bulk, TYPE_THE_COUNT};
 use crate::app::{FeedState, Source, State, Target};
 use crate::keys::{self, Scope};
-use crate::layout::{CONFIRM_MIN, confirm_fits};
+use crate::layout::{
+    self, CONFIRM_MANY_MIN, CONFIRM_MANY_PLACES, LABEL_WIDTH, confirm_fits, confirm_many_fits,
+};
 use crate::purge::span;
 use crate::store::StoreError;
 use crate::text::{cell, sanitize, truncate, wrap};
@@ -34,8 +36,6 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     .areas(col);
     row
 }
-
-const LABEL_WIDTH: usize = 10;
 
 fn field(label: &str, value: String) -> Line<'static> {
     Line::from(vec![
@@ -65,16 +65,15 @@ fn wrapped_field(label: &str, value: &str, width: usize, max_lines: usize) -> Ve
 
 pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
     let area = frame.area();
-    if !confirm_fits((area.width, area.height)) {
-        too_small(frame, CONFIRM_MIN);
+    let arn = target.arn.as_str();
+    let size = (area.width, area.height);
+    if !confirm_fits(size, arn) {
+        too_small(frame, layout::confirm_min(size, arn));
         return;
     }
     // Wide enough for the whole ARN where the screen allows; wrapped otherwise,
     // never cut, so the operator can check exactly what will be restored.
-    let want = u16::try_from(target.arn.as_str().len() + LABEL_WIDTH + 4)
-        .unwrap_or(u16::MAX)
-        .max(60);
-    let width = want.min(frame.area().width.saturating_sub(2));
+    let width = layout::confirm_width(area.width, arn);
     // Border and padding take four columns.
     let text_width = usize::from(width.saturating_sub(4));
     // CloudTrail may have dated the row since the key was pressed.
@@ -94,15 +93,16 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
     };
     let mut lines = vec![Line::from("Restore this secret?"), Line::default()];
     lines.extend(wrapped_field("Name", &target.name, text_width, 3));
-    lines.extend(wrapped_field("ARN", target.arn.as_str(), text_width, 3));
+    for (i, part) in layout::confirm_arn_lines(area.width, arn)
+        .into_iter()
+        .enumerate()
+    {
+        lines.push(field(if i == 0 { "ARN" } else { "" }, part));
+    }
     // Where the call goes: the region and account the ARN names, with the
     // credentials of the profile that listed it.
     let (region, account) = arn_region_account(target.arn.as_str());
-    let profile = state
-        .feeds()
-        .get(target.source)
-        .and_then(|f| f.source.profile.as_deref())
-        .unwrap_or("default");
+    let profile = &target.profile;
     let via = format!("account {account} · {region} · profile {profile}");
     lines.extend(wrapped_field("Via", &via, text_width, 2));
     let deleted = match (dates.deleted_at, &dates.deleted_by) {
@@ -431,8 +431,8 @@ pub fn sources(frame: &mut Frame, state: &State) {
 /// marked secrets; from 10 on, the count must be typed.
 pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) {
     let area = frame.area();
-    if !confirm_fits((area.width, area.height)) {
-        too_small(frame, CONFIRM_MIN);
+    if !confirm_many_fits((area.width, area.height)) {
+        too_small(frame, CONFIRM_MANY_MIN);
         return;
     }
     let n = bulk.targets.len();
@@ -449,6 +449,12 @@ pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) {
     }
     for (i, ((account, region), count)) in places.iter().enumerate() {
         let label = if i == 0 { "Where" } else { "" };
+        if i == CONFIRM_MANY_PLACES && places.len() > CONFIRM_MANY_PLACES + 1 {
+            let rest: usize = places.values().skip(i).sum();
+            let more = places.len() - i;
+            lines.push(field(label, format!("{rest} in {more} more places")));
+            break;
+        }
         lines.push(field(
             label,
             format!("{count} in account {account} · {region}"),

@@ -214,6 +214,7 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
                 RestoreState::Queued => Cell::from("…").cyan(),
                 RestoreState::Restoring => Cell::from(super::spinner(state).to_string()).cyan(),
                 RestoreState::Failed(_) => Cell::from("✗").red().bold(),
+                RestoreState::Unknown(_) => Cell::from("?").yellow().bold(),
             },
             // ListSecrets leaves every field optional.
             Column::Name if row.secret.name.is_empty() => Cell::from("(no name)").dim(),
@@ -239,6 +240,9 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
                 RestoreState::Failed(e) => {
                     let code = e.code.clone().unwrap_or_else(|| format!("{:?}", e.kind));
                     Cell::from(cell(&format!("✗ {code}"), width)).red()
+                }
+                RestoreState::Unknown(_) => {
+                    Cell::from(cell("? no answer: r tries again", width)).yellow()
                 }
                 _ => {
                     let description = row.secret.description.as_deref().unwrap_or("");

@@ -1,0 +1,214 @@
+//! Sources answering: who they are, their pages, and CloudTrail's events.
+
+use super::*;
+use crate::store::DeletionEvent;
+
+/// Two sources that reach the same account and region are one: the later
+/// one stops listing.
+pub(super) fn on_identified(
+    state: &mut State,
+    source: SourceId,
+    result: Result<Identity, StoreError>,
+) -> Vec<Effect> {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return vec![];
+    };
+    match result {
+        Ok(identity) => {
+            feed.identity = Some(identity);
+            feed.identity_error = None;
+        }
+        // The listing says what is wrong; an endpoint without STS still lists.
+        Err(error) => {
+            feed.identity_error = Some(error);
+            return vec![];
+        }
+    }
+    let feed = &state.feeds[source];
+    let same = |f: &Feed| {
+        f.account() == feed.account()
+            && f.source.region == feed.source.region
+            && f.source.endpoint_url == feed.source.endpoint_url
+            && f.duplicate_of.is_none()
+    };
+    let first = state.feeds[..source].iter().position(same);
+    if let Some(first) = first {
+        let feed = &mut state.feeds[source];
+        feed.duplicate_of = Some(first);
+        // Its pages, late or not, are dropped from now on.
+        feed.load.generation += 1;
+        feed.load.loading = false;
+        feed.load.scanned = 0;
+    }
+    vec![]
+}
+
+pub(super) fn on_load_failed(state: &mut State, source: SourceId, generation: u64, error: StoreError) {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return;
+    };
+    if generation != feed.load.generation {
+        return;
+    }
+    feed.load.loading = false;
+    // Stopped partway: what was listed is not all there is.
+    feed.load.incomplete = feed.load.scanned > 0;
+    let quiet = feeds::not_enabled(&error) && state.feeds.len() > 1;
+    state.feeds[source].load.error = Some(error.clone());
+    if quiet || state.startup_error().is_some() {
+        return;
+    }
+    let text = if state.feeds.len() > 1 {
+        let label = &state.feeds[source].source.label;
+        format!("Listing {label} failed: {error} (s: sources)")
+    } else {
+        format!("Listing failed: {error}")
+    };
+    state.set_status(Tone::Error, text);
+    state.status_is_listing_failure = true;
+}
+
+pub(super) fn on_page(state: &mut State, source: SourceId, generation: u64, page: Page) -> Vec<Effect> {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return vec![];
+    };
+    if generation != feed.load.generation {
+        return vec![];
+    }
+    feed.load.scanned += page.scanned;
+    let now = state.now;
+    let mut fresh = Vec::with_capacity(page.pending.len());
+    for secret in page.pending {
+        if state.restored.get(&secret.arn) == Some(&secret.deleted_date) {
+            continue;
+        }
+        // A row listed again keeps what CloudTrail said of the same deletion.
+        let known = state.list.get(&secret.arn).filter(|row| {
+            row.secret.deleted_date == secret.deleted_date && row.dates.from_cloudtrail()
+        });
+        let dates = match known {
+            Some(row) => row.dates.clone(),
+            None => state.feeds[source].trail.date(&secret, now),
+        };
+        fresh.push((secret, dates));
+    }
+    state.list.upsert(source, fresh, generation);
+    if let Some(token) = page.next_token {
+        return vec![Effect::LoadPage {
+            source,
+            generation,
+            token: Some(token),
+        }];
+    }
+    // A dropped row's CloudTrail dates go back to the trail, in case a
+    // later listing shows it again.
+    for row in state.list.retain_seen(source, generation) {
+        if let Some(event) = row.dates.as_event(&row.secret) {
+            state.feeds[source].trail.keep(event);
+        }
+    }
+    let list = &state.list;
+    let dropped = state.marks.keep_only(|arn| list.get(arn).is_some());
+    if dropped > 0 {
+        let text = format!("{dropped} marked secret(s) left the listing: their marks are dropped");
+        state.set_status(Tone::Info, text);
+    }
+    let load = &mut state.feeds[source].load;
+    load.loading = false;
+    load.completed = true;
+    load.error = None;
+    if state.status_is_listing_failure && state.failing() == 0 {
+        state.status = None;
+        state.status_is_listing_failure = false;
+    }
+    look_up_deletions(state, source)
+}
+
+/// Asks CloudTrail about every deletion in this source it has not dated yet.
+pub(super) fn look_up_deletions(state: &mut State, source: SourceId) -> Vec<Effect> {
+    let undated = state
+        .list
+        .rows()
+        .filter(|r| r.source() == source && !r.dates.from_cloudtrail())
+        .map(|r| r.secret.deleted_date);
+    let trail = &mut state.feeds[source].trail;
+    match trail.start(undated, state.now) {
+        Some(query) => vec![Effect::LookupDeletions {
+            source,
+            generation: trail.generation,
+            query,
+        }],
+        None => vec![],
+    }
+}
+
+pub(super) fn on_deletions(
+    state: &mut State,
+    source: SourceId,
+    generation: u64,
+    page: EventPage,
+) -> Vec<Effect> {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return vec![];
+    };
+    if generation != feed.trail.generation {
+        return vec![];
+    }
+    let (next, events) = feed.trail.page(page);
+    let now = state.now;
+    // Events naming a listed ARN, per row: the best of them dates it.
+    let mut by_row: HashMap<Arn, Vec<DeletionEvent>> = HashMap::new();
+    let mut unnamed = false;
+    for event in events {
+        let row = event.arn.as_ref().and_then(|arn| state.list.get(arn));
+        match row {
+            Some(row) if purge::pick_event(&row.secret, now, [&event]).is_some() => {
+                by_row
+                    .entry(row.secret.arn.clone())
+                    .or_default()
+                    .push(event);
+            }
+            // An earlier deletion of a listed secret will never date it.
+            Some(row) if event.event_time < row.secret.deleted_date => {}
+            _ => {
+                unnamed |= event.arn.is_none();
+                state.feeds[source].trail.keep(event);
+            }
+        }
+    }
+    let mut changes = Vec::with_capacity(by_row.len());
+    for (arn, events) in &by_row {
+        let Some(row) = state.list.get(arn) else {
+            continue;
+        };
+        if let Some(event) = purge::pick_event(&row.secret, now, events) {
+            let dates = purge::read(row.secret.deleted_date, now, Some(event));
+            changes.push((arn.clone(), dates));
+        }
+    }
+    if unnamed {
+        // An event without an ARN could be any undated row of that name;
+        // a row an event named by ARN just dated is not one of them.
+        let undated: Vec<PendingSecret> = state
+            .list
+            .rows()
+            .filter(|r| r.source() == source && !r.dates.from_cloudtrail())
+            .filter(|r| !by_row.contains_key(&r.secret.arn))
+            .map(|r| r.secret.clone())
+            .collect();
+        for secret in undated {
+            let dates = state.feeds[source].trail.date(&secret, now);
+            changes.push((secret.arn, dates));
+        }
+    }
+    state.list.set_dates(changes);
+    match next {
+        Some(query) => vec![Effect::LookupDeletions {
+            source,
+            generation,
+            query,
+        }],
+        None if state.feeds[source].trail.take_again() => look_up_deletions(state, source),
+        None => vec![],
+    }
+}
