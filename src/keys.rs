@@ -471,15 +471,13 @@ mod tests {
 
     fn confirming() -> Mode {
         let at = jiff::Timestamp::UNIX_EPOCH;
-        Mode::Confirm(Target {
-            source: 0,
+        let secret = crate::store::PendingSecret {
             arn: Arn::new("arn:x"),
             name: "x".into(),
+            description: None,
             deleted_date: at,
-            dates: crate::purge::read(at, at, None),
-            profile: None,
-            principal: None,
-        })
+        };
+        Mode::Confirm(Target::of(0, &secret, &crate::purge::read(at, at, None)))
     }
 
     fn mode_of(scope: Scope) -> Mode {

@@ -12,59 +12,16 @@ pub const MAX_STATUS_LINES: usize = 3;
 /// Why dates are estimates: a sentence, two lines at most.
 pub const MAX_NOTE_LINES: usize = 2;
 
-/// The smallest terminal on which a restore confirmation shows its
-/// subject (name, ARN, where, dates) and its keys; a long ARN needs more
-/// lines (see `confirm_min`).
+/// The narrowest terminal a restore confirmation is drawn on; it must also
+/// be tall enough for every line of it (see `ui::overlay`).
 pub const CONFIRM_MIN: (u16, u16) = (44, 16);
 
 /// Labels in a confirmation take this many columns.
 pub const LABEL_WIDTH: usize = 10;
 
-/// A confirmation's lines besides its ARN, at most: title, blank, name (3),
-/// via (2), deleted (3), purge (2), its source (2), blank, keys; borders.
-const CONFIRM_OTHER_LINES: usize = 17 + 2;
-
-/// How wide a single confirmation is drawn: the whole ARN on one line where
-/// the screen allows.
-pub fn confirm_width(width: u16, arn: &str) -> u16 {
-    let want = u16::try_from(arn.len() + LABEL_WIDTH + 4)
-        .unwrap_or(u16::MAX)
-        .max(60);
-    want.min(width.saturating_sub(2))
-}
-
-/// The ARN's lines in a confirmation `width` wide: wrapped, never cut.
-pub fn confirm_arn_lines(width: u16, arn: &str) -> Vec<String> {
-    let text = usize::from(confirm_width(width, arn)).saturating_sub(4 + LABEL_WIDTH);
-    wrap(&sanitize(arn), text)
-}
-
-/// The terminal a confirmation of `arn` needs at the width there is (or at
-/// the least width, when there is less).
-pub fn confirm_min((width, _): (u16, u16), arn: &str) -> (u16, u16) {
-    let width = width.max(CONFIRM_MIN.0);
-    let lines = CONFIRM_OTHER_LINES + confirm_arn_lines(width, arn).len();
-    let height = u16::try_from(lines).unwrap_or(u16::MAX);
-    (width, height.max(CONFIRM_MIN.1))
-}
-
-/// Whether the confirmation of `arn` shows in full on a terminal of `size`.
-pub fn confirm_fits(size: (u16, u16), arn: &str) -> bool {
-    let (width, height) = confirm_min(size, arn);
-    size.0 >= width && size.1 >= height
-}
-
 /// The places (account and region) a bulk confirmation lists; more are
 /// counted on one line.
 pub const CONFIRM_MANY_PLACES: usize = 4;
-
-/// The smallest terminal on which a bulk confirmation shows how many, every
-/// place (or their count), the soonest purge, a name, and its keys.
-pub const CONFIRM_MANY_MIN: (u16, u16) = (44, 18);
-
-pub fn confirm_many_fits((width, height): (u16, u16)) -> bool {
-    width >= CONFIRM_MANY_MIN.0 && height >= CONFIRM_MANY_MIN.1
-}
 
 pub struct Areas {
     pub header: Rect,
@@ -163,25 +120,6 @@ mod tests {
         let short = Footer::new(120, None, Some(text));
         assert!(!short.status_cut);
         assert!(short.status.concat().contains("RestoreSecret action"));
-    }
-
-    #[test]
-    fn a_confirmation_needs_room_for_its_whole_arn() {
-        let short = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf";
-        assert!(confirm_fits((80, 24), short));
-        assert!(!confirm_fits((43, 24), short));
-        assert!(!confirm_fits((80, 15), short));
-        let long = format!(
-            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:{}-AbCdEf",
-            "n".repeat(512)
-        );
-        assert!(!confirm_fits((80, 24), &long), "a 512-character name wraps");
-        let (w, h) = confirm_min((80, 24), &long);
-        assert_eq!(w, 80);
-        assert!(confirm_fits((w, h), &long));
-        assert!(!confirm_fits((w, h - 1), &long));
-        let lines = confirm_arn_lines(w, &long);
-        assert_eq!(lines.concat(), long, "wrapped, never cut");
     }
 
     #[test]

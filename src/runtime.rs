@@ -153,6 +153,7 @@ where
     );
     effects.extend(state.start());
     let mut dirty = true;
+    let started = Instant::now();
     // The next tick is only ever brought forward: a stream of keys or
     // results can never put it off, so the clock on screen always moves.
     let mut tick = Instant::now() + until_next_tick(state, Timestamp::now());
@@ -164,19 +165,21 @@ where
             }
         }
         if dirty {
+            let mut whole = true;
             terminal
-                .draw(|frame| ui::render(frame, state))
+                .draw(|frame| whole = ui::render(frame, state))
                 .map_err(io::Error::other)?;
             dirty = false;
-            // Nothing to redraw: it only dates what is now on screen.
-            update(state, Msg::Drawn(Timestamp::now()));
+            // Nothing to redraw: it only says what is now on screen.
+            let at = started.elapsed();
+            update(state, Msg::Drawn { at, whole });
         }
         tick = tick.min(Instant::now() + until_next_tick(state, Timestamp::now()));
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => {
-                    // A key is read against the time it came, not the last tick.
-                    update(state, Msg::Tick(Timestamp::now()));
+                    // A key is judged by when it came.
+                    update(state, Msg::Elapsed(started.elapsed()));
                     keys::map(state.mode(), &event)
                 }
                 Some(Err(e)) => return Err(e),
@@ -294,8 +297,8 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                 move |error| Msg::RestoreFinished {
                     target: failed,
                     outcome: Outcome::Unknown {
-                        error: error.clone().unanswered(),
-                        check: Check::Failed(error),
+                        error: error.unanswered(),
+                        check: Check::NotAsked("reprieve failed before it could check"),
                     },
                 },
             );

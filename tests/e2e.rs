@@ -97,7 +97,7 @@ fn lists_filters_restores_and_quits() {
     app.send("gjj");
     app.send("r");
     app.expect(&["Restore secret", "Name      e2e/gamma-token"], &[], FAST);
-    app.send("y");
+    app.confirm("y");
     app.expect(
         &[
             "Restored e2e/gamma-token",

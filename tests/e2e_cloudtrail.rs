@@ -120,7 +120,7 @@ fn the_soonest_true_purge_is_first_and_the_confirmation_names_who_deleted_it() {
         dialog.contains("by arn:aws:iam::111122223333:user/bob"),
         "{dialog}"
     );
-    app.send("y");
+    app.confirm("y");
     app.expect(
         &["Restored ct/soonest", "4 scheduled for deletion"],
         &[],
@@ -164,7 +164,7 @@ fn with_cloudtrail_denied_the_list_works_and_the_note_says_why() {
         &[],
         FAST,
     );
-    app.send("y");
+    app.confirm("y");
     app.expect(&["Restored ", "4 scheduled for deletion"], &[], FAST);
     app.send("q");
     assert_eq!(app.exit_code(FAST), 0);
@@ -228,7 +228,7 @@ fn a_session_sends_only_the_calls_it_needs_and_never_reads_a_value() {
     );
     app.send("gjr");
     app.expect(&["Restore this secret?"], &[], FAST);
-    app.send("y");
+    app.confirm("y");
     app.expect(&["Restored ct/soonest"], &[], FAST);
     app.send("R");
     app.expect(&["4 scheduled for deletion"], &["Loading"], FAST);
@@ -236,7 +236,7 @@ fn a_session_sends_only_the_calls_it_needs_and_never_reads_a_value() {
     app.send("g j ");
     app.send("r");
     app.expect(&["Restore these 2 secrets?"], &[], FAST);
-    app.send("y");
+    app.confirm("y");
     app.expect(&["Restored 2 of 2"], &[], FAST);
     app.send("q");
     assert_eq!(app.exit_code(FAST), 0);
@@ -290,7 +290,7 @@ fn restores_are_written_to_the_audit_log_before_they_are_reported() {
     app.send("j ");
     app.send("r");
     app.expect(&["Restore these 2 secrets?"], &[], FAST);
-    app.send("y");
+    app.confirm("y");
     app.expect(&["Restored 2 of 2"], &[], FAST);
     app.send("q");
     assert_eq!(app.exit_code(FAST), 0);
@@ -347,7 +347,7 @@ fn an_unwritable_audit_log_refuses_restores_with_the_reason() {
     app.expect(&["5 scheduled for deletion"], &[], FAST);
     app.send("r");
     app.expect(&["Restore this secret?"], &[], FAST);
-    app.send("y");
+    app.confirm("y");
     app.expect(
         &["restores are off: the audit log cannot be written"],
         &[],

@@ -82,7 +82,7 @@ fn two_regions_in_one_table_with_a_region_column_and_restores_in_their_own_regio
         &[],
         FAST,
     );
-    app.send("y");
+    app.confirm("y");
     app.expect(&["Restored west/cache"], &[], FAST);
     assert!(!pending_in(&moto, "eu-west-1", "west/cache"));
     assert!(pending_in(&moto, "eu-west-1", "west/db"));
@@ -155,7 +155,7 @@ fn a_broken_profile_shows_in_the_sources_pane_while_the_other_lists_and_restores
     std::thread::sleep(std::time::Duration::from_millis(200));
     app.send("gr");
     app.expect(&["Restore this secret?"], &[], FAST);
-    app.send("y");
+    app.confirm("y");
     app.expect(&["Restored app/"], &[], FAST);
     app.send("q");
     assert_eq!(app.exit_code(FAST), 0);
@@ -202,7 +202,7 @@ fn a_bulk_restore_restores_exactly_the_marked_secrets() {
         &[],
         FAST,
     );
-    app.send("y");
+    app.confirm("y");
     app.expect(&["Restored 5 of 5"], &[], FAST);
     app.send("q");
     assert_eq!(app.exit_code(FAST), 0);

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use fixtures::*;
 use jiff::SignedDuration;
-use reprieve::app::{Action, Msg, State, Target, update};
+use reprieve::app::{Action, Msg, Outcome, State, Target, update};
 use reprieve::store::{EventPage, PendingSecret};
 use reprieve::text::display_width;
 use tui_input::InputRequest;
@@ -168,8 +168,11 @@ fn run(seed: u64, steps: usize) {
                     .nth(pick)
                     .map(|row| Target::of(row.source(), &row.secret, &row.dates));
                 if let Some(target) = target {
-                    let result = Ok(());
-                    update(&mut state, Msg::RestoreFinished { target, result });
+                    let outcome = Outcome::Restored {
+                        request_id: None,
+                        checked: false,
+                    };
+                    update(&mut state, Msg::RestoreFinished { target, outcome });
                 }
             }
             // Moving around.

@@ -28,7 +28,8 @@ fn restores(effects: &[Effect]) -> Vec<Target> {
 }
 
 fn finish(state: &mut State, target: Target, result: Result<(), StoreError>) {
-    update(state, Msg::RestoreFinished { target, result });
+    let outcome = answered(result);
+    update(state, Msg::RestoreFinished { target, outcome });
 }
 
 fn denied() -> StoreError {
@@ -92,7 +93,7 @@ fn below_ten_y_restores_the_marked_ones_and_each_row_goes_queued_restoring_done(
         panic!("a bulk confirmation")
     };
     assert_eq!(bulk.targets.len(), 3);
-    let sent = restores(&act(&mut state, Action::Confirm));
+    let sent = restores(&confirm(&mut state));
     assert_eq!(sent.len(), 3, "one RestoreSecret each");
     let row = |state: &State, t: &Target| state.list().get(&t.arn).unwrap().restore.clone();
     assert_eq!(row(&state, &sent[0]), RestoreState::Queued);
@@ -122,7 +123,7 @@ fn below_ten_y_restores_the_marked_ones_and_each_row_goes_queued_restoring_done(
     // `r` now restores exactly the failed one, still marked.
     assert_eq!(state.marks().len(), 1);
     act(&mut state, Action::Restore);
-    let retry = restores(&act(&mut state, Action::Confirm));
+    let retry = restores(&confirm(&mut state));
     assert_eq!(retry.len(), 1);
     assert_eq!(retry[0].arn, sent[1].arn);
 }
@@ -136,7 +137,7 @@ fn from_ten_the_count_must_be_typed_and_y_alone_does_not_pass() {
     dated(&mut state, many);
     act(&mut state, Action::MarkAll);
     act(&mut state, Action::Restore);
-    assert!(act(&mut state, Action::Confirm).is_empty(), "y alone");
+    assert!(confirm(&mut state).is_empty(), "y alone");
     assert!(matches!(state.mode(), Mode::ConfirmMany(_)), "still asking");
     assert!(
         state
@@ -148,10 +149,10 @@ fn from_ten_the_count_must_be_typed_and_y_alone_does_not_pass() {
     for c in ['1', '3'] {
         act(&mut state, Action::Digit(c));
     }
-    assert!(act(&mut state, Action::Confirm).is_empty(), "13 is not 12");
+    assert!(confirm(&mut state).is_empty(), "13 is not 12");
     act(&mut state, Action::Erase);
     act(&mut state, Action::Digit('2'));
-    assert_eq!(restores(&act(&mut state, Action::Confirm)).len(), 12);
+    assert_eq!(restores(&confirm(&mut state)).len(), 12);
 }
 
 #[test]
@@ -165,7 +166,10 @@ fn the_names_of_a_bulk_confirmation_scroll_and_the_list_stays() {
     act(&mut state, Action::Restore);
     let draw = |state: &State| {
         let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
-        t.draw(|f| reprieve::ui::render(f, state)).unwrap();
+        t.draw(|f| {
+            reprieve::ui::render(f, state);
+        })
+        .unwrap();
         t.backend().to_string()
     };
     let before = draw(&state);

@@ -26,7 +26,7 @@ fn q_with_restores_on_their_way_asks_first() {
     let mut state = started();
     dated(&mut state, sample());
     act(&mut state, Action::Restore);
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     assert!(act(&mut state, Action::Quit).is_empty(), "not at once");
     assert_eq!(*state.mode(), Mode::ConfirmQuit);
     act(&mut state, Action::Cancel);
@@ -52,6 +52,9 @@ impl SecretStore for HalfHung {
             Ok(Receipt::default())
         })
     }
+    fn describe(&self, _: Arn) -> StoreFuture<'_, reprieve::store::Described> {
+        Box::pin(async { Ok(reprieve::store::Described::default()) })
+    }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async { Ok(EventPage::default()) })
     }
@@ -71,7 +74,7 @@ fn key(c: char) -> io::Result<Event> {
 async fn a_restore_sent_and_unanswered_at_quit_is_recorded_as_such() {
     let dir = std::env::temp_dir().join(format!("reprieve-quit-{}", std::process::id()));
     let path = dir.join("audit.jsonl");
-    let log = Arc::new(AuditLog::open(&path).unwrap());
+    let log = Arc::new(AuditLog::open(&path).unwrap().0);
     let stores = Stores::one(Arc::new(HalfHung)).audit(Audit::On(log));
     let (tx, rx) = unbounded_channel();
     let events: std::pin::Pin<Box<dyn Stream<Item = io::Result<Event>>>> =
@@ -81,9 +84,11 @@ async fn a_restore_sent_and_unanswered_at_quit_is_recorded_as_such() {
     let driver = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(1)).await;
         // Mark both, restore both, then quit while one hangs.
-        for c in ['*', 'r', 'y'] {
+        for c in ['*', 'r'] {
             tx.send(key(c)).unwrap();
         }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        tx.send(key('y')).unwrap();
         tokio::time::sleep(Duration::from_secs(1)).await;
         tx.send(key('q')).unwrap();
         tx.send(key('y')).unwrap();
@@ -100,10 +105,25 @@ async fn a_restore_sent_and_unanswered_at_quit_is_recorded_as_such() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2, "every restore sent is in the log: {text}");
-    let of = |name: &str| lines.iter().find(|l| l["name"] == name).unwrap()["result"].clone();
-    assert_eq!(of("answers"), "ok");
-    assert_eq!(of("hangs"), "sent, outcome unknown");
+    // Each restore: its "sent" line, then exactly one outcome line.
+    assert_eq!(lines.len(), 4, "{text}");
+    for name in ["answers", "hangs"] {
+        let of: Vec<&serde_json::Value> = lines.iter().filter(|l| l["name"] == name).collect();
+        assert_eq!(of.len(), 2, "{name}: {text}");
+        assert_eq!(of[0]["result"], "sent", "{name}");
+        assert_eq!(of[0]["id"], of[1]["id"], "{name}: one restore");
+    }
+    let outcome = |name: &str| {
+        let of = lines.iter().filter(|l| l["name"] == name);
+        of.last().unwrap()["result"].clone()
+    };
+    assert_eq!(outcome("answers"), "ok");
+    let hangs = outcome("hangs");
+    assert_eq!(
+        hangs["unknown"], "no answer yet",
+        "never failed: {hangs}"
+    );
+    assert_eq!(hangs["checked"], serde_json::Value::Null);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -121,6 +141,9 @@ impl SecretStore for Clocked {
             tokio::time::sleep(Duration::from_millis(80)).await;
             Ok(Receipt::default())
         })
+    }
+    fn describe(&self, _: Arn) -> StoreFuture<'_, reprieve::store::Described> {
+        Box::pin(async { Ok(reprieve::store::Described::default()) })
     }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async { Ok(EventPage::default()) })
@@ -145,8 +168,8 @@ async fn restores_leave_at_most_forty_a_second_per_region() {
     }
     let mut finished = 0;
     while finished < 200 {
-        if let Some(reprieve::app::Msg::RestoreFinished { result, .. }) = rx.recv().await {
-            assert!(result.is_ok());
+        if let Some(reprieve::app::Msg::RestoreFinished { outcome, .. }) = rx.recv().await {
+            assert!(matches!(outcome, reprieve::app::Outcome::Restored { .. }));
             finished += 1;
         }
     }

@@ -242,6 +242,9 @@ impl SecretStore for Recording {
         self.log.lock().unwrap().restored.push(arn.clone());
         self.inner.restore(arn)
     }
+    fn describe(&self, arn: Arn) -> StoreFuture<'_, reprieve::store::Described> {
+        self.inner.describe(arn)
+    }
     fn identity(&self) -> StoreFuture<'_, Identity> {
         self.inner.identity()
     }
@@ -305,6 +308,8 @@ async fn demo_listing_dating_restore_and_quit_through_the_real_loop() {
             .map(|(_, rest)| rest.trim().trim_end_matches('│').trim().to_owned())
             .unwrap_or_else(|| panic!("no name in the confirmation:\n{confirm}"));
         assert!(shows(&second, &name), "{second} is not {name}:\n{confirm}");
+        // Read it first: a `y` typed ahead is ignored.
+        tokio::time::sleep(Duration::from_millis(300)).await;
         press(&tx, 'y');
         let done = format!("Restored {name}");
         screen.wait_for(&done, |s| s.contains(&done)).await;
@@ -362,6 +367,9 @@ impl SecretStore for Stalled {
     }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        Box::pin(std::future::pending())
+    }
+    fn describe(&self, _: Arn) -> StoreFuture<'_, reprieve::store::Described> {
         Box::pin(std::future::pending())
     }
     fn identity(&self) -> StoreFuture<'_, Identity> {

@@ -315,7 +315,7 @@ fn a_restore_goes_back_to_the_source_that_listed_the_row() {
         panic!("no confirmation")
     };
     assert_eq!(target.source, 2, "b came from staging in eu-west-1");
-    let effects = act(&mut state, Action::Confirm);
+    let effects = confirm(&mut state);
     assert!(
         matches!(&effects[..], [Effect::Restore(t)] if t.source == 2),
         "{effects:?}"

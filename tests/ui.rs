@@ -7,20 +7,36 @@ use fixtures::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use reprieve::app::{Action, Msg, State, update};
+use reprieve::app::{Action, Msg, Outcome, State, update};
 use reprieve::store::{ErrorKind, StoreError};
 
-fn draw(state: &State) -> Terminal<TestBackend> {
+fn draw(state: &State) -> (Terminal<TestBackend>, bool) {
     let (width, height) = state.size();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut whole = true;
     terminal
-        .draw(|frame| reprieve::ui::render(frame, state))
+        .draw(|frame| whole = reprieve::ui::render(frame, state))
         .unwrap();
-    terminal
+    (terminal, whole)
 }
 
 fn screen(state: &State) -> String {
-    draw(state).backend().to_string()
+    draw(state).0.backend().to_string()
+}
+
+/// Draws the screen and tells the state what reached it, as the loop does.
+fn shown(state: &mut State) -> String {
+    let (terminal, whole) = draw(state);
+    let at = state.uptime();
+    update(state, Msg::Drawn { at, whole });
+    terminal.backend().to_string()
+}
+
+/// `y`, a while after the last frame: only the screen decides what was seen.
+fn answer(state: &mut State) -> Vec<reprieve::app::Effect> {
+    let later = state.uptime() + reprieve::app::CONFIRM_GUARD;
+    update(state, Msg::Elapsed(later));
+    act(state, Action::Confirm)
 }
 
 /// Listed, and dated by CloudTrail: what an operator sees on AWS.
@@ -96,7 +112,7 @@ fn confirmation_of_an_estimated_purge_says_it_is_an_estimate() {
 fn filtered() {
     let mut state = loaded_state();
     typed(&mut state, "postgres");
-    let terminal = draw(&state);
+    let (terminal, _) = draw(&state);
     insta::assert_snapshot!(terminal.backend().to_string());
     // The cursor sits after the typed text on the filter line.
     let mut terminal = terminal;
@@ -135,15 +151,15 @@ fn restoring_and_failed_rows() {
         reprieve::app::Mode::Confirm(t) => t.clone(),
         _ => unreachable!(),
     };
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     act(&mut state, Action::Down);
     act(&mut state, Action::Restore);
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     update(
         &mut state,
         Msg::RestoreFinished {
             target: first,
-            result: Err(StoreError::new(
+            outcome: Outcome::Failed(StoreError::new(
                 ErrorKind::AccessDenied,
                 Some("AccessDeniedException"),
                 "User: arn:aws:sts::111122223333:assumed-role/ops-readonly/alice is not authorized \
@@ -191,7 +207,7 @@ fn help_overlay() {
 #[test]
 fn deadlines_are_coloured_by_how_close_they_are() {
     let state = loaded_state();
-    let terminal = draw(&state);
+    let (terminal, _) = draw(&state);
     let buffer = terminal.backend().buffer();
     let row_of = |name: &str| {
         (0..buffer.area.height)
@@ -228,7 +244,7 @@ fn hostile_names_cannot_drive_the_terminal_or_break_the_layout() {
     odd[4].description = None;
     odd[3].description = Some("\u{9b}31m".repeat(100));
     listed(&mut state, odd);
-    let terminal = draw(&state);
+    let (terminal, _) = draw(&state);
     let buffer = terminal.backend().buffer();
     // Each screen line as the operator reads it: a wide character once,
     // not followed by the cell it covers.
@@ -375,7 +391,7 @@ fn a_long_error_is_cut_with_a_mark_and_m_shows_all_of_it() {
         reprieve::app::Mode::Confirm(t) => t.clone(),
         _ => unreachable!(),
     };
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     let message = "User: arn:aws:sts::111122223333:assumed-role/ops-readonly/alice is not \
                    authorized to perform: secretsmanager:RestoreSecret on resource: \
                    prod/payments/stripe-webhook because no identity-based policy allows the \
@@ -384,7 +400,7 @@ fn a_long_error_is_cut_with_a_mark_and_m_shows_all_of_it() {
         &mut state,
         Msg::RestoreFinished {
             target,
-            result: Err(StoreError::new(
+            outcome: Outcome::Failed(StoreError::new(
                 ErrorKind::AccessDenied,
                 Some("AccessDeniedException"),
                 message,
@@ -416,7 +432,7 @@ fn a_long_error_is_cut_with_a_mark_and_m_shows_all_of_it() {
 fn the_filter_cursor_sits_after_wide_characters() {
     let mut state = loaded_state();
     typed(&mut state, "東京/");
-    let mut terminal = draw(&state);
+    let (mut terminal, _) = draw(&state);
     let cursor = terminal.get_cursor_position().unwrap();
     // " / " then two wide characters and a slash.
     assert_eq!((cursor.x, cursor.y), (3 + 5, 1));
@@ -490,15 +506,16 @@ fn a_confirmation_too_small_to_show_its_subject_is_not_shown_or_confirmed() {
     let mut state = sized(20, 5);
     listed(&mut state, sample());
     act(&mut state, Action::Restore);
-    let text = screen(&state);
+    let text = shown(&mut state);
     assert!(text.contains("Too small"), "{text}");
     assert!(
         !text.contains("Name"),
         "never a confirmation without its subject: {text}"
     );
+    assert!(answer(&mut state).is_empty(), "y restores nothing unseen");
     assert!(
-        act(&mut state, Action::Confirm).is_empty(),
-        "y restores nothing unseen"
+        state.status().unwrap().text.contains("too small"),
+        "and says why"
     );
     // Made big enough, the same confirmation shows in full and works.
     update(
@@ -508,10 +525,73 @@ fn a_confirmation_too_small_to_show_its_subject_is_not_shown_or_confirmed() {
             height: 24,
         },
     );
-    let text = screen(&state);
+    let text = shown(&mut state);
     assert!(
         text.contains("Restore this secret?") && text.contains("y/Enter restore"),
         "{text}"
     );
-    assert_eq!(act(&mut state, Action::Confirm).len(), 1);
+    assert_eq!(answer(&mut state).len(), 1);
+}
+
+/// Nine marked secrets are below the typed count: on a terminal too short
+/// for the bulk confirmation, `y` must not restore what nobody saw.
+#[test]
+fn a_bulk_confirmation_too_small_to_show_is_not_confirmed() {
+    let mut state = sized(100, 9);
+    dated(&mut state, sample()[..9].to_vec());
+    act(&mut state, Action::MarkAll);
+    act(&mut state, Action::Restore);
+    let text = shown(&mut state);
+    assert!(text.contains("Too small"), "{text}");
+    assert!(answer(&mut state).is_empty(), "nothing restored unseen");
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    let text = shown(&mut state);
+    assert!(text.contains("Restore these 9 secrets?"), "{text}");
+    // 100 ms on screen is not enough to have read it.
+    let soon = state.uptime() + std::time::Duration::from_millis(100);
+    update(&mut state, Msg::Elapsed(soon));
+    assert!(act(&mut state, Action::Confirm).is_empty(), "typed ahead");
+    let effects = answer(&mut state);
+    assert_eq!(effects.len(), 9, "{effects:?}");
+}
+
+/// A 512-character name: the confirmation shows every character of the
+/// ARN, or does not show at all.
+#[test]
+fn the_confirmation_never_cuts_an_arn() {
+    let name = format!("prod/{}", "n".repeat(507));
+    let mut state = sized(60, 24);
+    listed(&mut state, vec![secret(&name, 5.0)]);
+    act(&mut state, Action::Restore);
+    let text = shown(&mut state);
+    assert!(text.contains("Too small"), "its ARN needs more lines: {text}");
+    assert!(answer(&mut state).is_empty());
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 60,
+            height: 40,
+        },
+    );
+    let text = shown(&mut state);
+    // The ARN's lines: from its label to the next one.
+    let inner: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split('│').nth(1))
+        .collect();
+    let from = inner.iter().position(|l| l.trim_start().starts_with("ARN"));
+    let from = from.unwrap_or_else(|| panic!("no ARN: {text}"));
+    let to = inner.iter().position(|l| l.trim_start().starts_with("Via")).unwrap();
+    let shown_arn: String = inner[from..to]
+        .iter()
+        .map(|l| l.trim().trim_start_matches("ARN").trim())
+        .collect();
+    assert_eq!(shown_arn, arn(&name).as_str(), "{text}");
+    assert_eq!(answer(&mut state).len(), 1);
 }

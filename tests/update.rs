@@ -27,7 +27,7 @@ fn finish(state: &mut State, target: &Target, result: Result<(), StoreError>) {
         state,
         Msg::RestoreFinished {
             target: target.clone(),
-            result,
+            outcome: answered(result),
         },
     );
 }
@@ -208,7 +208,7 @@ fn restore_lifecycle_success() {
     let target = restore_target(&mut state, "dev/alice/scratch");
     assert_eq!(target.arn, arn("dev/alice/scratch"));
 
-    let effects = act(&mut state, Action::Confirm);
+    let effects = confirm(&mut state);
     assert_eq!(effects, vec![Effect::Restore(target.clone())]);
     assert_eq!(*state.mode(), Mode::List);
     assert!(state.animating(), "a spinner turns while restoring");
@@ -249,14 +249,14 @@ fn a_second_press_on_a_restoring_secret_does_nothing() {
     listed(&mut state, sample());
     let target = restore_target(&mut state, "prod/mail/sendgrid");
     // The operator presses r, y and then r, y again on the same row.
-    let mut sent = act(&mut state, Action::Confirm);
+    let mut sent = confirm(&mut state);
     sent.extend(act(&mut state, Action::Restore));
     assert_eq!(*state.mode(), Mode::List, "no second confirmation");
     assert_eq!(
         state.status().unwrap().text,
         "prod/mail/sendgrid is already being restored"
     );
-    sent.extend(act(&mut state, Action::Confirm));
+    sent.extend(confirm(&mut state));
     assert_eq!(
         sent,
         vec![Effect::Restore(target.clone())],
@@ -280,7 +280,7 @@ fn an_unnamed_secret_is_called_by_its_arn_in_every_message() {
         other => panic!("{other:?}"),
     };
     assert_eq!(target.name, unnamed.arn.as_str());
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     act(&mut state, Action::Restore);
     let text = &state.status().unwrap().text;
     assert_eq!(*text, format!("{} is already being restored", unnamed.arn));
@@ -314,7 +314,7 @@ fn a_failed_restore_keeps_the_row_and_says_why() {
     let mut state = started();
     listed(&mut state, sample());
     let target = restore_target(&mut state, "prod/ci/github-app-key");
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     let denied = StoreError::new(
         ErrorKind::AccessDenied,
         Some("AccessDeniedException"),
@@ -344,7 +344,7 @@ fn not_found_means_the_secret_is_gone() {
     let mut state = started();
     listed(&mut state, sample());
     let target = restore_target(&mut state, "legacy/monolith/mysql-root");
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     let gone = StoreError::new(
         ErrorKind::NotFound,
         Some("ResourceNotFoundException"),
@@ -365,7 +365,7 @@ fn a_late_result_after_a_refresh_lands_on_its_own_secret() {
     let mut state = started();
     listed(&mut state, sample());
     let target = restore_target(&mut state, "prod/edge/cloudfront-key");
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     act(&mut state, Action::Refresh);
     // The new listing still has it (the restore has not landed yet) and
     // reorders everything with a new secret on top.
@@ -388,7 +388,7 @@ fn a_stale_listing_does_not_bring_a_restored_secret_back() {
     let mut state = started();
     listed(&mut state, sample());
     let target = restore_target(&mut state, "prod/mail/sendgrid");
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     finish(&mut state, &target, Ok(()));
 
     // ListSecrets can lag by minutes and still report the old DeletedDate.
@@ -548,7 +548,7 @@ fn a_refresh_that_no_longer_lists_a_restoring_secret_keeps_its_spinner_until_the
     let mut state = started();
     listed(&mut state, sample());
     let target = restore_target(&mut state, "prod/mail/sendgrid");
-    act(&mut state, Action::Confirm);
+    confirm(&mut state);
     act(&mut state, Action::Refresh);
     let mut without = sample();
     without.retain(|s| s.name != "prod/mail/sendgrid");
@@ -688,7 +688,7 @@ fn cloudtrail_denied_is_a_note_and_listing_and_restoring_go_on() {
     // Restoring still works; a refresh asks CloudTrail again.
     let target = restore_target(&mut state, "dev/alice/scratch");
     assert_eq!(
-        act(&mut state, Action::Confirm),
+        confirm(&mut state),
         vec![Effect::Restore(target)]
     );
     act(&mut state, Action::Refresh);

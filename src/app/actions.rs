@@ -75,17 +75,9 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         // Never confirm what the operator could not see: all of it, for
         // long enough to read.
-        Confirm if !layout_fits(state) => {
-            let text = match &state.mode {
-                Mode::Confirm(target) => {
-                    let (w, h) = layout::confirm_min(state.size, target.arn.as_str());
-                    format!("The terminal is too small to confirm this restore: it needs {w}x{h}")
-                }
-                _ => {
-                    let (w, h) = layout::CONFIRM_MANY_MIN;
-                    format!("The terminal is too small to confirm these restores: it needs {w}x{h}")
-                }
-            };
+        Confirm if state.hidden => {
+            let text = "The terminal is too small to show this confirmation in full: make it \
+                        larger (the screen says how large)";
             state.set_status(Tone::Error, text);
         }
         Confirm if !state.confirmation_seen() => {}

@@ -10,6 +10,7 @@ mod restore;
 pub mod trail;
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -32,7 +33,7 @@ use trail::Phase;
 
 /// A confirmation ignores `y` and Enter this long after it is first drawn:
 /// a key typed ahead for something else never confirms what nobody saw.
-pub const CONFIRM_GUARD: jiff::SignedDuration = jiff::SignedDuration::from_millis(250);
+pub const CONFIRM_GUARD: Duration = Duration::from_millis(250);
 
 /// What a key asks for. The keymap in `keys` maps key presses to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,9 +153,13 @@ pub enum Msg {
     RestoresStopped {
         reason: String,
     },
-    /// A frame reached the terminal: a confirmation on it has been seen
-    /// from this instant.
-    Drawn(Timestamp),
+    /// A frame reached the terminal, `at` this long after the loop started.
+    /// `whole`: the confirmation on it (if any) was drawn in full, so it
+    /// has been seen from then; if not, it cannot be confirmed.
+    Drawn { at: Duration, whole: bool },
+    /// How long the loop has run, by a clock that never jumps: sent before
+    /// each key, so a key is judged by when it came.
+    Elapsed(Duration),
     DeletionsLoaded {
         source: SourceId,
         generation: u64,
@@ -237,8 +242,12 @@ pub struct State {
     read_only: bool,
     marks: Marks,
     batch: Batch,
-    /// When the confirmation on screen was first drawn.
-    shown_at: Option<Timestamp>,
+    /// How long the loop has run (`Msg::Elapsed`).
+    uptime: Duration,
+    /// When, by `uptime`, the confirmation on screen was first drawn whole.
+    shown_at: Option<Duration>,
+    /// The last frame could not show the confirmation in full.
+    hidden: bool,
     /// Restores stopped (the audit log failed): why.
     stopped: Option<String>,
 }
@@ -377,7 +386,9 @@ impl State {
             read_only: false,
             marks: Marks::default(),
             batch: Batch::default(),
+            uptime: Duration::ZERO,
             shown_at: None,
+            hidden: false,
             stopped: None,
         }
     }
@@ -408,6 +419,11 @@ impl State {
         self.read_only
     }
 
+    /// How long the loop has run, by the clock keys are judged by.
+    pub fn uptime(&self) -> Duration {
+        self.uptime
+    }
+
     /// Why restores are stopped, when the audit log failed.
     pub fn stopped(&self) -> Option<&str> {
         self.stopped.as_deref()
@@ -425,12 +441,13 @@ impl State {
     fn ask(&mut self, mode: Mode) {
         self.mode = mode;
         self.shown_at = None;
+        self.hidden = false;
     }
 
     /// The confirmation has been on screen long enough to be read.
     fn confirmation_seen(&self) -> bool {
         self.shown_at
-            .is_some_and(|at| self.now.duration_since(at) >= CONFIRM_GUARD)
+            .is_some_and(|at| self.uptime.saturating_sub(at) >= CONFIRM_GUARD)
     }
 
     /// Asks who each source is, and starts every listing.
@@ -566,16 +583,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     effects
 }
 
-/// The confirmation on screen shows in full: what is drawn is what the
-/// operator confirms.
-fn layout_fits(state: &State) -> bool {
-    match &state.mode {
-        Mode::Confirm(target) => layout::confirm_fits(state.size, target.arn.as_str()),
-        Mode::ConfirmMany(_) => layout::confirm_many_fits(state.size),
-        _ => true,
-    }
-}
-
 fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(state, action),
@@ -627,10 +634,20 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.stopped = Some(reason);
             vec![]
         }
-        Msg::Drawn(at) => {
-            let asking = matches!(state.mode, Mode::Confirm(_) | Mode::ConfirmMany(_));
-            if asking && state.shown_at.is_none() && layout_fits(state) {
-                state.shown_at = Some(at);
+        Msg::Elapsed(uptime) => {
+            state.uptime = state.uptime.max(uptime);
+            vec![]
+        }
+        Msg::Drawn { at, whole } => {
+            state.uptime = state.uptime.max(at);
+            if matches!(state.mode, Mode::Confirm(_) | Mode::ConfirmMany(_)) {
+                state.hidden = !whole;
+                if !whole {
+                    // Shown again later, it must be read again.
+                    state.shown_at = None;
+                } else if state.shown_at.is_none() {
+                    state.shown_at = Some(at);
+                }
             }
             vec![]
         }

@@ -135,7 +135,7 @@ pub(super) fn on_restore_finished(state: &mut State, target: Target, outcome: Ou
             let after = match check {
                 Check::StillScheduled => ": r tries again",
                 Check::NotFound => ": it is gone",
-                Check::Failed(_) | Check::Quit => ": R lists it again",
+                Check::Failed(_) | Check::NotAsked(_) => ": R lists it again",
             };
             let words = check.words();
             let text = format!("No answer to the restore of {name} ({error}); {words}{after}");

@@ -72,9 +72,12 @@ pub enum Check {
     NotFound,
     /// It could not be asked.
     Failed(StoreError),
-    /// reprieve quit before the answer came.
-    Quit,
+    /// It was not asked, for this reason.
+    NotAsked(&'static str),
 }
+
+/// Why a restore sent before quitting was not checked.
+pub const QUIT: &str = "reprieve quit before the answer came";
 
 impl Check {
     /// For the log's `checked`: short, and the same every time.
@@ -83,7 +86,7 @@ impl Check {
             Check::StillScheduled => Some("still scheduled for deletion".into()),
             Check::NotFound => Some("not found".into()),
             Check::Failed(e) => Some(format!("check failed: {e}")),
-            Check::Quit => None,
+            Check::NotAsked(_) => None,
         }
     }
 
@@ -93,7 +96,7 @@ impl Check {
             Check::StillScheduled => "DescribeSecret shows it still scheduled for deletion".into(),
             Check::NotFound => "DescribeSecret does not find it".into(),
             Check::Failed(e) => format!("DescribeSecret failed too ({e})"),
-            Check::Quit => "reprieve quit before the answer came".into(),
+            Check::NotAsked(why) => (*why).to_owned(),
         }
     }
 }
@@ -264,7 +267,7 @@ impl RestoreQueue {
             tracing::warn!(arn = %request.arn, "quit with a restore sent and unanswered");
             let outcome = Outcome::Unknown {
                 error: error.clone(),
-                check: Check::Quit,
+                check: Check::NotAsked(QUIT),
             };
             if let Err(e) = self.write_outcome(*seq, request, &outcome) {
                 tracing::error!(error = %e, "audit line not written");

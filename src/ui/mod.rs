@@ -29,7 +29,9 @@ fn spinner(state: &State) -> char {
     SPINNER[frame as usize % SPINNER.len()]
 }
 
-pub fn render(frame: &mut Frame, state: &State) {
+/// Draws the whole screen. `true` unless a confirmation is open and could
+/// not be drawn in full (the terminal is too small for it).
+pub fn render(frame: &mut Frame, state: &State) -> bool {
     let (
         Areas {
             header,
@@ -69,14 +71,15 @@ pub fn render(frame: &mut Frame, state: &State) {
     render_hints(frame, hints, state);
 
     match state.mode() {
-        Mode::Confirm(target) => overlay::confirm(frame, state, target),
+        Mode::Confirm(target) => return overlay::confirm(frame, state, target),
+        Mode::ConfirmMany(bulk) => return overlay::confirm_many(frame, state, bulk),
         Mode::Help => overlay::help(frame),
         Mode::Message => overlay::message(frame, state),
         Mode::Sources => overlay::sources(frame, state),
-        Mode::ConfirmMany(bulk) => overlay::confirm_many(frame, state, bulk),
         Mode::ConfirmQuit => overlay::confirm_quit(frame, state),
         Mode::List | Mode::Filter => {}
     }
+    true
 }
 
 fn render_header(frame: &mut Frame, area: Rect, state: &State) {

@@ -14,9 +14,7 @@ use crate::app::feeds::arn_region_account;
 use crate::app::marks::{Bulk, TYPE_THE_COUNT};
 use crate::app::{FeedState, Source, State, Target};
 use crate::keys::{self, Scope};
-use crate::layout::{
-    self, CONFIRM_MANY_MIN, CONFIRM_MANY_PLACES, LABEL_WIDTH, confirm_fits, confirm_many_fits,
-};
+use crate::layout::{CONFIRM_MANY_PLACES, CONFIRM_MIN, LABEL_WIDTH};
 use crate::purge::span;
 use crate::store::StoreError;
 use crate::text::{cell, sanitize, truncate, wrap};
@@ -63,17 +61,21 @@ fn wrapped_field(label: &str, value: &str, width: usize, max_lines: usize) -> Ve
     lines
 }
 
-pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
+/// The restore confirmation, whole, or a note that it does not fit: `true`
+/// when every line of it is on screen.
+pub fn confirm(frame: &mut Frame, state: &State, target: &Target) -> bool {
     let area = frame.area();
     let arn = target.arn.as_str();
-    let size = (area.width, area.height);
-    if !confirm_fits(size, arn) {
-        too_small(frame, layout::confirm_min(size, arn));
-        return;
+    if area.width < CONFIRM_MIN.0 {
+        too_small(frame, CONFIRM_MIN);
+        return false;
     }
     // Wide enough for the whole ARN where the screen allows; wrapped otherwise,
     // never cut, so the operator can check exactly what will be restored.
-    let width = layout::confirm_width(area.width, arn);
+    let want = u16::try_from(arn.len() + LABEL_WIDTH + 4)
+        .unwrap_or(u16::MAX)
+        .max(60);
+    let width = want.min(area.width.saturating_sub(2));
     // Border and padding take four columns.
     let text_width = usize::from(width.saturating_sub(4));
     // CloudTrail may have dated the row since the key was pressed.
@@ -93,12 +95,7 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
     };
     let mut lines = vec![Line::from("Restore this secret?"), Line::default()];
     lines.extend(wrapped_field("Name", &target.name, text_width, 3));
-    for (i, part) in layout::confirm_arn_lines(area.width, arn)
-        .into_iter()
-        .enumerate()
-    {
-        lines.push(field(if i == 0 { "ARN" } else { "" }, part));
-    }
+    lines.extend(wrapped_field("ARN", arn, text_width, usize::MAX));
     // Where the call goes: the region and account the ARN names, with the
     // credentials of the profile that listed it.
     let (region, account) = arn_region_account(target.arn.as_str());
@@ -130,6 +127,10 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
     lines.push(Line::default());
     lines.push(hints::hint_line(Scope::Confirm));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    if height > area.height {
+        too_small(frame, (area.width, height.max(CONFIRM_MIN.1)));
+        return false;
+    }
     let area = centered(frame.area(), width, height);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -138,6 +139,7 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) {
         .border_style(Style::new().fg(Color::Cyan));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
+    true
 }
 
 /// Columns between the two halves of a short help.
@@ -429,11 +431,13 @@ pub fn sources(frame: &mut Frame, state: &State) {
 
 /// How many, where, the soonest purge, and the names, before restoring the
 /// marked secrets; from 10 on, the count must be typed.
-pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) {
+/// `true` when all of it is on screen: the count, every place, the soonest
+/// purge, names and the keys.
+pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) -> bool {
     let area = frame.area();
-    if !confirm_many_fits((area.width, area.height)) {
-        too_small(frame, CONFIRM_MANY_MIN);
-        return;
+    if area.width < CONFIRM_MIN.0 {
+        too_small(frame, CONFIRM_MIN);
+        return false;
     }
     let n = bulk.targets.len();
     let width = area.width.saturating_sub(2).min(100);
@@ -507,6 +511,10 @@ pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) {
     }
     lines.push(hints::hint_line(Scope::ConfirmMany));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    if height > area.height {
+        too_small(frame, (area.width, height.max(CONFIRM_MIN.1)));
+        return false;
+    }
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(format!(" Restore {n} secrets "))
@@ -515,6 +523,7 @@ pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) {
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+    true
 }
 
 /// Restores are on their way: quitting stops the queue.

@@ -158,7 +158,9 @@ type Screen = Terminal<TestBackend>;
 
 fn draw(terminal: &mut Screen, state: &State) {
     terminal
-        .draw(|frame| reprieve::ui::render(frame, state))
+        .draw(|frame| {
+            reprieve::ui::render(frame, state);
+        })
         .expect("a frame");
 }
 
@@ -319,7 +321,10 @@ fn keys(sources: usize) {
         let target = reprieve::app::Target::of(row.source(), &row.secret, &row.dates);
         let msg = Msg::RestoreFinished {
             target,
-            result: Ok(()),
+            outcome: reprieve::app::Outcome::Restored {
+                request_id: None,
+                checked: false,
+            },
         };
         restores.time(&mut state, &mut terminal, msg);
     }
@@ -729,7 +734,7 @@ fn restore_many() {
     let dir = std::env::temp_dir().join(format!("reprieve-bench-audit-{}", std::process::id()));
     let path = dir.join("audit.jsonl");
     let (wall, failed) = rt.block_on(async {
-        let log = std::sync::Arc::new(reprieve::audit::AuditLog::open(&path).expect("audit"));
+        let log = std::sync::Arc::new(reprieve::audit::AuditLog::open(&path).expect("audit").0);
         let store: std::sync::Arc<dyn reprieve::store::SecretStore> =
             std::sync::Arc::new(aws_store(&url, "us-east-1").await);
         let stores = reprieve::runtime::Stores::one(store).audit(reprieve::runtime::Audit::On(log));
@@ -748,9 +753,10 @@ fn restore_many() {
         let (mut done, mut failed) = (0, 0);
         while done < N {
             match rx.recv().await {
-                Some(Msg::RestoreFinished { result, .. }) => {
+                Some(Msg::RestoreFinished { outcome, .. }) => {
                     done += 1;
-                    failed += usize::from(result.is_err());
+                    let restored = matches!(outcome, reprieve::app::Outcome::Restored { .. });
+                    failed += usize::from(!restored);
                 }
                 Some(_) => {}
                 None => break,

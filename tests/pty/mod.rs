@@ -13,6 +13,8 @@ pub const COLS: u16 = 120;
 /// Listing a dead endpoint takes four attempts with backoff.
 pub const SLOW: Duration = Duration::from_secs(30);
 pub const FAST: Duration = Duration::from_secs(10);
+/// Longer than a confirmation ignores keys for after it is drawn.
+pub const CONFIRM_READ: Duration = Duration::from_millis(400);
 
 /// reprieve running in a pty; output is parsed into a vt100 screen.
 /// Each app's own state directory, for its audit log.
@@ -115,6 +117,13 @@ impl App {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Answers the confirmation on screen as an operator does: after it has
+    /// been in view long enough to count (a key typed ahead is ignored).
+    pub fn confirm(&mut self, keys: &str) {
+        std::thread::sleep(CONFIRM_READ);
+        self.send(keys);
     }
 
     pub fn send(&mut self, keys: &str) {
