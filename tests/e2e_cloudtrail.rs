@@ -262,9 +262,9 @@ fn a_session_sends_only_the_calls_it_needs_and_never_reads_a_value() {
     }
 }
 
-/// Every restore outcome is one JSON line, field by field.
+/// Each restore is two JSON lines, "sent" and its outcome, field by field.
 #[test]
-fn restores_are_written_to_the_audit_log_before_they_are_reported() {
+fn each_restore_is_a_sent_line_and_an_outcome_line_in_the_audit_log() {
     let dir = std::env::temp_dir().join(format!("reprieve-audit-e2e-{}", std::process::id()));
     let path = dir.join("audit.jsonl");
     let fake = FakeAws::start(account());
@@ -300,17 +300,14 @@ fn restores_are_written_to_the_audit_log_before_they_are_reported() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2, "{text}");
-    for line in &lines {
+    assert_eq!(lines.len(), 4, "{text}");
+    for (i, line) in lines.iter().enumerate() {
         assert_eq!(line["action"], "RestoreSecret");
-        assert_eq!(line["result"], "ok");
+        let sent = lines[..i].iter().any(|l| l["id"] == line["id"]);
+        assert_eq!(line["result"], if sent { "ok" } else { "sent" }, "{text}");
         assert_eq!(line["region"], "us-east-1");
         assert_eq!(line["account"], "111122223333");
-        assert_eq!(
-            line["profile"],
-            serde_json::Value::Null,
-            "no --profile given"
-        );
+        assert_eq!(line["profile"], "default", "as the screen names it");
         assert_eq!(line["principal"], "arn:aws:iam::111122223333:user/tester");
         assert_eq!(line["version"], env!("CARGO_PKG_VERSION"));
         assert!(
@@ -321,7 +318,11 @@ fn restores_are_written_to_the_audit_log_before_they_are_reported() {
         );
         assert!(line["time"].as_str().unwrap().ends_with('Z'));
     }
-    let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["result"] == "ok")
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
     assert!(
         names.contains(&"ct/soonest") && names.contains(&"ct/just-deleted"),
         "{names:?}"

@@ -412,3 +412,34 @@ async fn keys_work_and_quit_is_immediate_while_the_network_hangs() {
     assert!(!state.load().completed);
     assert_eq!(store.calls.load(Ordering::SeqCst), 2);
 }
+
+/// Keys closer together than a spinner frame must not hold the clock: the
+/// loop still ticks while they arrive, so countdowns and spinners move.
+#[tokio::test(start_paused = true)]
+async fn a_stream_of_keys_never_starves_the_clock() {
+    let store = Arc::new(Stalled::default());
+    let screen = Screen::new(100, 34);
+    // The state's clock starts in the past; only a tick moves it to now.
+    let mut state = State::new(
+        fixtures::source(),
+        jiff::tz::TimeZone::UTC,
+        fixtures::now(),
+    );
+    let (tx, events) = keys();
+    let script = async {
+        screen
+            .wait_for("the loading screen", |s| s.contains("Loading"))
+            .await;
+        // Two seconds of keys, 50 ms apart, and `q` right behind the last.
+        for _ in 0..40 {
+            press(&tx, 'j');
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        press(&tx, 'q');
+    };
+    drive(&screen, &mut state, store, events, script).await;
+    assert!(
+        state.now() > fixtures::now(),
+        "no tick ran while the keys came"
+    );
+}

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::engine::restore::Outcome;
-use crate::store::{Arn, ErrorKind, StoreError};
+use crate::store::Arn;
 
 use super::Target;
 
@@ -108,7 +108,7 @@ impl Batch {
     pub fn record(&mut self, outcome: &Outcome) {
         match outcome {
             Outcome::Restored { .. } => self.restored += 1,
-            Outcome::Failed(e) => self.failed.push(label(e)),
+            Outcome::Failed(e) => self.failed.push(e.label()),
             Outcome::Unknown { .. } => self.unknown += 1,
         }
     }
@@ -116,6 +116,12 @@ impl Batch {
     /// "Restoring: 12 of 40 done · 1 failed", or at the end
     /// "Restored 37 of 40 · 3 failed: AccessDeniedException ×2, …".
     pub fn summary(&self) -> String {
+        self.summary_stopped(None)
+    }
+
+    /// The summary, ending with why restores stopped when they have: then
+    /// `r` retries nothing.
+    pub fn summary_stopped(&self, stopped: Option<&str>) -> String {
         let failed = self.failed.len();
         if self.running() {
             let mut text = format!("Restoring: {} of {} done", self.done(), self.total);
@@ -144,21 +150,12 @@ impl Batch {
                 self.unknown
             ));
         }
-        if failed + self.unknown > 0 {
-            text.push_str(" (still marked: r retries them)");
+        match stopped {
+            Some(why) => text.push_str(&format!(" · {why}")),
+            None if failed + self.unknown > 0 => text.push_str(" (still marked: r retries them)"),
+            None => {}
         }
         text
-    }
-}
-
-/// What a failure is called in the totals: its AWS code, or what reprieve
-/// made of it.
-fn label(e: &StoreError) -> String {
-    match (&e.code, e.kind) {
-        (Some(code), _) => code.clone(),
-        (None, ErrorKind::NotSent) => "not sent".to_owned(),
-        (None, ErrorKind::ReadOnly) => "read-only".to_owned(),
-        (None, kind) => format!("{kind:?}"),
     }
 }
 
@@ -166,6 +163,7 @@ fn label(e: &StoreError) -> String {
 mod tests {
     use super::*;
     use crate::engine::restore::Check;
+    use crate::store::{ErrorKind, StoreError};
 
     #[test]
     fn the_summary_counts_failures_by_code() {

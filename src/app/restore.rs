@@ -117,7 +117,8 @@ pub(super) fn on_restore_finished(state: &mut State, target: Target, outcome: Ou
             (false, true) => Tone::Success,
             (false, false) => Tone::Error,
         };
-        state.set_status(tone, state.batch.summary());
+        let text = state.batch.summary_stopped(state.stopped.as_deref());
+        state.set_status(tone, text);
         return;
     }
     let name = &target.name;

@@ -199,7 +199,10 @@ impl RestoreQueue {
         let seq = self.seq.fetch_add(1, Ordering::SeqCst);
         if let Err(e) = self.write(seq, &request, audit::Outcome::SENT) {
             let why = self.stop(&e);
-            return not_sent(ErrorKind::NotSent, format!("not sent: {why}"));
+            return Finished {
+                stopped: Some(why.clone()),
+                ..not_sent(ErrorKind::NotSent, format!("not sent: {why}"))
+            };
         }
         lock(&self.sent).insert(seq, request.clone());
         on_sent();

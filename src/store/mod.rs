@@ -176,6 +176,17 @@ impl StoreError {
         }
     }
 
+    /// What the error is called in a row or a tally: its AWS code, or what
+    /// reprieve made of it.
+    pub fn label(&self) -> String {
+        match (&self.code, self.kind) {
+            (Some(code), _) => code.clone(),
+            (None, ErrorKind::NotSent) => "not sent".to_owned(),
+            (None, ErrorKind::ReadOnly) => "read-only".to_owned(),
+            (None, kind) => format!("{kind:?}"),
+        }
+    }
+
     /// The same error, marked as one whose request may have been acted on.
     pub fn unanswered(self) -> Self {
         StoreError {

@@ -238,8 +238,7 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
             // A failed restore says why where the description was.
             Column::Description => match &row.restore {
                 RestoreState::Failed(e) => {
-                    let code = e.code.clone().unwrap_or_else(|| format!("{:?}", e.kind));
-                    Cell::from(cell(&format!("✗ {code}"), width)).red()
+                    Cell::from(cell(&format!("✗ {}", e.label()), width)).red()
                 }
                 RestoreState::Unknown(_) => {
                     Cell::from(cell("? no answer: r tries again", width)).yellow()

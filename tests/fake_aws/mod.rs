@@ -217,6 +217,10 @@ struct State {
     /// When each LookupEvents call was answered, for the rate limit.
     lookups_answered: Vec<Instant>,
     throttled: usize,
+    /// How long RestoreSecret takes to answer, after it has acted.
+    restore_latency: Duration,
+    /// The SecretId of each RestoreSecret received, in order.
+    restores: Vec<String>,
 }
 
 /// The server; stops when dropped.
@@ -278,6 +282,17 @@ impl FakeAws {
     /// Extra latency before each LookupEvents answer (default zero).
     pub fn set_lookup_latency(&self, d: Duration) {
         lock(&self.state).lookup_latency = d;
+    }
+
+    /// RestoreSecret acts at once and answers `d` later: longer than the
+    /// client waits, and the answer never comes though the secret is back.
+    pub fn set_restore_latency(&self, d: Duration) {
+        lock(&self.state).restore_latency = d;
+    }
+
+    /// The SecretId of every RestoreSecret received, in order.
+    pub fn restores(&self) -> Vec<String> {
+        lock(&self.state).restores.clone()
     }
 
     /// Changes a secret in place, e.g. to deliver its event late.
@@ -449,16 +464,23 @@ fn handle(state: &Mutex<State>, target: &str, request: &Value) -> Result<Value, 
             Ok(state.secrets[find(&state.secrets, request)?].entry())
         }
         "secretsmanager.RestoreSecret" => {
-            let mut state = lock(state);
-            let i = find(&state.secrets, request)?;
-            let secret = &mut state.secrets[i];
-            // The delivered event stays in CloudTrail's history.
-            if let Some(at) = secret.deleted_at.take()
-                && secret.event
-            {
-                secret.earlier_deletions.push(at);
-            }
-            Ok(json!({"ARN": secret.arn(), "Name": secret.name}))
+            let (answer, latency) = {
+                let mut state = lock(state);
+                let id = request["SecretId"].as_str().unwrap_or_default().to_owned();
+                state.restores.push(id);
+                let i = find(&state.secrets, request)?;
+                let secret = &mut state.secrets[i];
+                // The delivered event stays in CloudTrail's history.
+                if let Some(at) = secret.deleted_at.take()
+                    && secret.event
+                {
+                    secret.earlier_deletions.push(at);
+                }
+                let answer = json!({"ARN": secret.arn(), "Name": secret.name});
+                (answer, state.restore_latency)
+            };
+            std::thread::sleep(latency);
+            Ok(answer)
         }
         "CloudTrail_20131101.LookupEvents" => lookup_events(state, request),
         _ => Err((
