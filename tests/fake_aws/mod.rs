@@ -216,7 +216,17 @@ struct State {
     calls: Vec<(String, Instant)>,
     /// When each LookupEvents call was answered, for the rate limit.
     lookups_answered: Vec<Instant>,
+    /// Set: the fake's clock stands at this instant until advanced, so the
+    /// rate limit can be tested without racing the wall clock.
+    frozen: Option<Instant>,
     throttled: usize,
+}
+
+impl State {
+    /// The fake's clock: the wall clock unless frozen.
+    fn now(&self) -> Instant {
+        self.frozen.unwrap_or_else(Instant::now)
+    }
 }
 
 /// The server; stops when dropped.
@@ -324,6 +334,19 @@ impl FakeAws {
         lock(&self.state).throttled
     }
 
+    /// Stops the fake's clock (rate limit, recorded arrivals) where it is.
+    pub fn freeze_clock(&self) {
+        let mut state = lock(&self.state);
+        state.frozen = Some(state.now());
+    }
+
+    /// Moves the frozen clock on by `d`.
+    pub fn advance_clock(&self, d: Duration) {
+        let mut state = lock(&self.state);
+        let at = state.frozen.expect("freeze_clock first");
+        state.frozen = Some(at + d);
+    }
+
     /// The secret's current deletion time (None once restored).
     pub fn deleted_at(&self, name: &str) -> Option<Timestamp> {
         lock(&self.state)
@@ -351,6 +374,13 @@ impl Drop for FakeAws {
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panicking test thread must not take the server down with it.
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Notes an operation's arrival, on the fake's clock.
+fn record(state: &Mutex<State>, operation: String) {
+    let mut state = lock(state);
+    let at = state.now();
+    state.calls.push((operation, at));
 }
 
 /// Answers requests on one keep-alive connection until it closes.
@@ -430,7 +460,7 @@ type Error = (&'static str, String);
 
 /// STS: who the caller is (any action is recorded; only this one answers).
 fn sts(state: &Mutex<State>, action: &str) -> String {
-    lock(state).calls.push((action.to_owned(), Instant::now()));
+    record(state, action.to_owned());
     format!(
         "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
          <GetCallerIdentityResult><Arn>arn:aws:iam::{ACCOUNT}:user/tester</Arn>\
@@ -441,7 +471,7 @@ fn sts(state: &Mutex<State>, action: &str) -> String {
 
 fn handle(state: &Mutex<State>, target: &str, request: &Value) -> Result<Value, Error> {
     let operation = target.rsplit('.').next().unwrap_or_default().to_owned();
-    lock(state).calls.push((operation, Instant::now()));
+    record(state, operation);
     match target {
         "secretsmanager.ListSecrets" => list_secrets(&lock(state).secrets, request),
         "secretsmanager.DescribeSecret" => {
@@ -490,7 +520,7 @@ fn list_secrets(secrets: &[FakeSecret], request: &Value) -> Result<Value, Error>
 fn lookup_events(state: &Mutex<State>, request: &Value) -> Result<Value, Error> {
     let (answer, latency) = {
         let mut state = lock(state);
-        let now = Instant::now();
+        let now = state.now();
         let recent = state
             .lookups_answered
             .iter()
@@ -512,7 +542,9 @@ fn lookup_events(state: &Mutex<State>, request: &Value) -> Result<Value, Error> 
         (answer, state.lookup_latency)
     };
     std::thread::sleep(latency);
-    lock(state).lookups_answered.push(Instant::now());
+    let mut locked = lock(state);
+    let at = locked.now();
+    locked.lookups_answered.push(at);
     answer
 }
 
