@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
+mod failed;
+pub use failed::FailedDelete;
+
 pub const ACCOUNT: &str = "111122223333";
 pub const REGION: &str = "us-east-1";
 const SECOND: Duration = Duration::from_secs(1);
@@ -114,6 +117,8 @@ pub struct FakeSecret {
     pub earlier_deletions: Vec<Timestamp>,
     /// Write an unparseable deletionDate ("soon") in the events.
     pub garbled_deletion_date: bool,
+    /// DeleteSecret calls on it that failed; CloudTrail records them too.
+    pub failed_deletions: Vec<FailedDelete>,
 }
 
 impl FakeSecret {
@@ -128,6 +133,7 @@ impl FakeSecret {
             event: false,
             earlier_deletions: Vec::new(),
             garbled_deletion_date: false,
+            failed_deletions: Vec::new(),
         }
     }
 
@@ -556,7 +562,7 @@ fn events_page(secrets: &[FakeSecret], request: &Value) -> Result<Value, Error> 
     let attributes = request["LookupAttributes"]
         .as_array()
         .unwrap_or(&no_attributes);
-    let mut calls: Vec<(Timestamp, &FakeSecret)> = secrets
+    let calls: Vec<(Timestamp, &FakeSecret)> = secrets
         .iter()
         .flat_map(|s| {
             let current = s.deleted_at.filter(|_| s.event);
@@ -567,8 +573,17 @@ fn events_page(secrets: &[FakeSecret], request: &Value) -> Result<Value, Error> 
                 .map(move |t| (t, s))
         })
         .collect();
-    calls.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
-    let events = calls.into_iter().map(|(t, s)| s.event(t)).filter(|e| {
+    let failed = secrets
+        .iter()
+        .flat_map(|s| &s.failed_deletions)
+        .map(|f| (f.at, f.event()));
+    let mut all: Vec<(Timestamp, Value)> = calls
+        .into_iter()
+        .map(|(t, s)| (t, s.event(t)))
+        .chain(failed)
+        .collect();
+    all.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
+    let events = all.into_iter().map(|(_, e)| e).filter(|e| {
         let at = e["EventTime"].as_f64().unwrap_or_default();
         // Keys absent from the event (ResourceName...) match nothing: Resources is empty.
         let matches = |a: &Value| {
