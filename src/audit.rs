@@ -211,7 +211,10 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let (_log, note) = AuditLog::open(&path).unwrap();
         let note = note.expect("the change is said");
-        assert!(note.contains("644") && note.contains("owner-only"), "{note}");
+        assert!(
+            note.contains("644") && note.contains("owner-only"),
+            "{note}"
+        );
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         let _ = std::fs::remove_dir_all(&dir);

@@ -104,7 +104,13 @@ mod tests {
         }
         let error = parse(&["--region", "us_east!1"]).unwrap_err().to_string();
         assert!(error.contains("not a valid region name"), "{error}");
-        let cli = parse(&["--region", "eu-west-1,us-gov-east-1,all", "--profile", "prod"]).unwrap();
+        let cli = parse(&[
+            "--region",
+            "eu-west-1,us-gov-east-1,all",
+            "--profile",
+            "prod",
+        ])
+        .unwrap();
         assert_eq!(cli.region, ["eu-west-1", "us-gov-east-1", "all"]);
         assert_eq!(cli.profile, ["prod"]);
     }

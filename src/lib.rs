@@ -4,8 +4,8 @@
 pub mod advice;
 pub mod app;
 pub mod audit;
-pub mod engine;
 pub mod cli;
+pub mod engine;
 pub mod keys;
 pub mod layout;
 pub mod purge;

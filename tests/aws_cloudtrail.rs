@@ -1,5 +1,5 @@
 //! `AwsStore`'s CloudTrail lookups through the real SDK, against a fake
-//! that answers as AWS does (moto has no `LookupEvents`).
+//! that answers as AWS does, and endpoints that serve no CloudTrail.
 
 #![allow(clippy::unwrap_used)]
 
@@ -98,14 +98,48 @@ async fn a_denied_lookup_is_access_denied() {
     assert!(page.pending[0].deleted_date < Timestamp::now());
 }
 
+/// What an endpoint that serves no CloudTrail answers LookupEvents with.
+async fn lookup_error(reply: String) -> reprieve::store::StoreError {
+    let url = common::raw_endpoint(reply).await;
+    let store = AwsStore::from_config(&store_config(&url).await);
+    store.deletion_events(query(None)).await.unwrap_err()
+}
+
+fn answer(status: &str, headers: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
 #[tokio::test]
 async fn an_endpoint_without_cloudtrail_says_so_in_words() {
-    let moto = common::Moto::start();
-    let store = AwsStore::from_config(&store_config(&moto.url()).await);
-    let err = store.deletion_events(query(None)).await.unwrap_err();
-    assert!(
-        !err.message.contains("offset") && !err.message.contains("token"),
-        "no parser talk: {err}"
+    // A plain web server, or an emulator that routes no CloudTrail.
+    let err = lookup_error(answer(
+        "404 Not Found",
+        "content-type: text/html\r\n",
+        "<html><h1>Not Found</h1></html>",
+    ))
+    .await;
+    assert_eq!(
+        err.message, "HTTP 404 Not Found: the endpoint does not serve this API",
+        "{err:?}"
     );
-    assert!(err.message.starts_with("HTTP "), "{err}");
+
+    // An AWS-style service that does not know the operation.
+    let err = lookup_error(answer(
+        "400 Bad Request",
+        "content-type: application/x-amz-json-1.1\r\nx-amzn-errortype: UnknownOperationException\r\n",
+        r#"{"__type":"UnknownOperationException","message":"Unknown operation CloudTrail_20131101.LookupEvents"}"#,
+    ))
+    .await;
+    assert_eq!(
+        err.code.as_deref(),
+        Some("UnknownOperationException"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.message,
+        "Unknown operation CloudTrail_20131101.LookupEvents"
+    );
 }

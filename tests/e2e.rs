@@ -8,11 +8,12 @@ mod pty;
 use common::{ClosedPort, Moto, create_secret, delete_with_window, force_delete};
 use pty::{App, FAST, SLOW, TEST_KEYS};
 
-/// Pending rows in soonest-first order, then secrets that must not show.
+/// Pending rows in soonest-first order, named so that a sort by name
+/// gives the reverse; then secrets that must not show.
 const PENDING: [(&str, i64); 3] = [
-    ("e2e/alpha-db", 7),
-    ("e2e/beta-api", 12),
-    ("e2e/gamma-token", 25),
+    ("e2e/zz-soonest-db", 7),
+    ("e2e/mm-middle-api", 12),
+    ("e2e/aa-latest-token", 25),
 ];
 const ACTIVE: [&str; 2] = ["e2e/active-one", "e2e/active-two"];
 
@@ -59,22 +60,32 @@ fn lists_filters_restores_and_quits() {
         &[
             "3 scheduled for deletion · 5 secrets scanned",
             "Purge (UTC)",
-            "e2e/alpha-db",
-            "e2e/beta-api",
-            "e2e/gamma-token",
+            "e2e/zz-soonest-db",
+            "e2e/mm-middle-api",
+            "e2e/aa-latest-token",
         ],
         &["e2e/active-one", "e2e/active-two", "e2e/purged"],
         FAST,
     );
-    // Soonest purge first.
+    // Soonest purge first (moto's DeletedDate is the purge), not by name.
     let at = |name: &str| screen.find(name).unwrap();
-    assert!(at("e2e/alpha-db") < at("e2e/beta-api"), "{screen}");
-    assert!(at("e2e/beta-api") < at("e2e/gamma-token"), "{screen}");
+    assert!(
+        at("e2e/zz-soonest-db") < at("e2e/mm-middle-api"),
+        "{screen}"
+    );
+    assert!(
+        at("e2e/mm-middle-api") < at("e2e/aa-latest-token"),
+        "{screen}"
+    );
 
-    app.send("/beta");
+    app.send("/middle");
     app.expect(
-        &[" / beta", "1 of 3 scheduled for deletion", "e2e/beta-api"],
-        &["e2e/alpha-db", "e2e/gamma-token"],
+        &[
+            " / middle",
+            "1 of 3 scheduled for deletion",
+            "e2e/mm-middle-api",
+        ],
+        &["e2e/zz-soonest-db", "e2e/aa-latest-token"],
         FAST,
     );
     // Enter keeps the filter and leaves the filter line.
@@ -86,29 +97,28 @@ fn lists_filters_restores_and_quits() {
     app.expect(
         &[
             "3 scheduled for deletion",
-            "e2e/alpha-db",
-            "e2e/gamma-token",
+            "e2e/zz-soonest-db",
+            "e2e/aa-latest-token",
         ],
         &[" of 3 ", "Esc clears"],
         FAST,
     );
 
-    // Top, then down twice: the last row.
+    // Top, then down twice: the last row, the latest purge.
     app.send("gjj");
     app.send("r");
-    app.expect(&["Restore secret", "Name      e2e/gamma-token"], &[], FAST);
-    app.confirm("y");
+    app.confirm(&["Restore secret", "Name      e2e/aa-latest-token"], "y");
     app.expect(
         &[
-            "Restored e2e/gamma-token",
+            "Restored e2e/aa-latest-token",
             "2 scheduled for deletion",
-            "e2e/alpha-db",
+            "e2e/zz-soonest-db",
         ],
-        &["Restore secret", "test secret e2e/gamma-token"],
+        &["Restore secret", "test secret e2e/aa-latest-token"],
         FAST,
     );
-    assert_eq!(deleted_date(&moto, "e2e/gamma-token"), None);
-    assert!(deleted_date(&moto, "e2e/alpha-db").is_some());
+    assert_eq!(deleted_date(&moto, "e2e/aa-latest-token"), None);
+    assert!(deleted_date(&moto, "e2e/zz-soonest-db").is_some());
 
     app.send("q");
     assert_eq!(app.exit_code(FAST), 0);
@@ -183,7 +193,7 @@ fn credentials_added_after_the_error_are_picked_up_by_r() {
     .unwrap();
     app.send("R");
     app.expect(
-        &["3 scheduled for deletion", "e2e/alpha-db"],
+        &["3 scheduled for deletion", "e2e/zz-soonest-db"],
         &["Could not list secrets"],
         FAST,
     );

@@ -68,12 +68,16 @@ fn killed_mid_batch_the_log_names_every_restore_the_server_received() {
     let fake = FakeAws::start(many(30));
     fake.set_restore_latency(Duration::from_millis(400));
     let mut app = start(&fake, &["--audit-log", path.to_str().unwrap()], &[]);
-    app.expect(&["30 scheduled for deletion"], &["Dating by CloudTrail"], FAST);
+    app.expect(
+        &["30 scheduled for deletion"],
+        &["Dating by CloudTrail"],
+        FAST,
+    );
     app.send("*");
     app.send("r");
     app.expect(&["Restore these 30 secrets?"], &[], FAST);
     app.send("30");
-    app.confirm("\r");
+    app.confirm(&[], "\r");
     wait("five restores at the server", FAST, || {
         fake.restores().len() >= 5
     });
@@ -81,7 +85,11 @@ fn killed_mid_batch_the_log_names_every_restore_the_server_received() {
     let _ = app.exit_code(FAST);
 
     let received: HashSet<String> = fake.restores().into_iter().collect();
-    assert!(received.len() < 30, "killed before the end: {}", received.len());
+    assert!(
+        received.len() < 30,
+        "killed before the end: {}",
+        received.len()
+    );
     let lines = audit_lines(&path);
     let sent: HashSet<String> = lines
         .iter()
@@ -92,7 +100,9 @@ fn killed_mid_batch_the_log_names_every_restore_the_server_received() {
     assert!(missing.is_empty(), "received with no line: {missing:?}");
     // An outcome line only ever follows its own sent line.
     for outcome in lines.iter().filter(|l| l["result"] != "sent") {
-        let before = lines.iter().any(|l| l["id"] == outcome["id"] && l["result"] == "sent");
+        let before = lines
+            .iter()
+            .any(|l| l["id"] == outcome["id"] && l["result"] == "sent");
         assert!(before, "{outcome}");
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -108,10 +118,14 @@ fn a_restore_whose_answer_never_comes_is_checked_not_failed() {
     let fake = FakeAws::start(many(3));
     fake.set_restore_latency(Duration::from_secs(15));
     let mut app = start(&fake, &["--audit-log", path.to_str().unwrap()], &[]);
-    app.expect(&["3 scheduled for deletion"], &["Dating by CloudTrail"], FAST);
+    app.expect(
+        &["3 scheduled for deletion"],
+        &["Dating by CloudTrail"],
+        FAST,
+    );
     app.send("r");
     app.expect(&["Restore this secret?"], &[], FAST);
-    app.confirm("y");
+    app.confirm(&[], "y");
     let screen = app.expect(
         &["no answer came, and DescribeSecret shows it restored"],
         &[],
@@ -135,16 +149,24 @@ fn a_restore_whose_answer_never_comes_is_checked_not_failed() {
 fn a_full_disk_stops_every_restore_and_says_why() {
     let fake = FakeAws::start(many(5));
     let mut app = start(&fake, &["--audit-log", "/dev/full"], &[]);
-    app.expect(&["5 scheduled for deletion"], &["Dating by CloudTrail"], FAST);
+    app.expect(
+        &["5 scheduled for deletion"],
+        &["Dating by CloudTrail"],
+        FAST,
+    );
     app.send("*");
     app.send("r");
     app.expect(&["Restore these 5 secrets?"], &[], FAST);
-    app.confirm("y");
+    app.confirm(&[], "y");
     let screen = app.expect(&["RESTORES STOPPED", "/dev/full"], &[], FAST);
     assert!(!screen.contains("Restored 5"), "{screen}");
     assert_eq!(fake.count("RestoreSecret"), 0);
     app.send("r");
-    app.expect(&["restores are stopped: the audit log /dev/full"], &[], FAST);
+    app.expect(
+        &["restores are stopped: the audit log /dev/full"],
+        &[],
+        FAST,
+    );
     app.send("q");
     assert_eq!(app.exit_code(FAST), 0);
 }

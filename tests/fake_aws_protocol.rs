@@ -1,24 +1,39 @@
-//! The AWS fake answers the real SDK clients the way live AWS does.
+//! The AWS fake's Secrets Manager answers as live AWS does, read through
+//! reprieve's own `AwsStore`, and through a bare SDK client for what
+//! reprieve never sends. CloudTrail's side is in `fake_aws_events.rs`.
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod fake_aws;
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
 
 use aws_config::BehaviorVersion;
-use aws_config::retry::RetryConfig;
 use aws_credential_types::Credentials;
-use aws_sdk_cloudtrail::error::ProvideErrorMetadata;
-use aws_sdk_cloudtrail::primitives::DateTime;
-use aws_sdk_cloudtrail::types::{Event, LookupAttribute, LookupAttributeKey};
+use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
 use aws_types::region::Region;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
+use common::store_config;
 use fake_aws::{FakeAws, FakeSecret, Who};
+use reprieve::store::aws::AwsStore;
+use reprieve::store::{Arn, ErrorKind, EventQuery, PendingSecret, SecretStore};
+
+/// A fake whose clock moves only when a test moves it.
+fn frozen(secrets: Vec<FakeSecret>) -> FakeAws {
+    let fake = FakeAws::start(secrets);
+    fake.freeze_clock();
+    fake
+}
+
+/// reprieve's store over the fake, with the app's retries and timeouts.
+async fn store(fake: &FakeAws) -> AwsStore {
+    AwsStore::from_config(&store_config(&fake.url()).await)
+}
 
 fn secrets_client(fake: &FakeAws) -> aws_sdk_secretsmanager::Client {
     let config = aws_sdk_secretsmanager::Config::builder()
@@ -30,106 +45,63 @@ fn secrets_client(fake: &FakeAws) -> aws_sdk_secretsmanager::Client {
     aws_sdk_secretsmanager::Client::from_conf(config)
 }
 
-/// Retries are off so the fake's throttling reaches the test.
-fn trail_client(fake: &FakeAws) -> aws_sdk_cloudtrail::Client {
-    let config = aws_sdk_cloudtrail::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "t"))
-        .endpoint_url(fake.url())
-        .retry_config(RetryConfig::disabled())
-        .build();
-    aws_sdk_cloudtrail::Client::from_conf(config)
-}
-
 fn hours(h: i64) -> SignedDuration {
     SignedDuration::from_hours(h)
 }
 
-fn time(t: Timestamp) -> DateTime {
-    DateTime::from_millis(t.as_millisecond())
-}
-
-/// Every DeleteSecret event since `start`, page by page, spaced to stay
-/// under the 2-a-second quota.
-async fn deletions(fake: &FakeAws, start: Option<Timestamp>) -> (Vec<Event>, usize) {
-    let client = trail_client(fake);
-    let attribute = LookupAttribute::builder()
-        .attribute_key(LookupAttributeKey::EventName)
-        .attribute_value("DeleteSecret")
-        .build()
-        .unwrap();
-    let (mut events, mut pages, mut token) = (Vec::new(), 0, None);
-    loop {
-        if pages > 0 {
-            tokio::time::sleep(Duration::from_millis(600)).await;
-        }
-        let out = client
-            .lookup_events()
-            .lookup_attributes(attribute.clone())
-            .set_start_time(start.map(time))
-            .end_time(time(Timestamp::now()))
-            .max_results(50)
-            .set_next_token(token)
-            .send()
-            .await
-            .unwrap();
-        pages += 1;
-        events.extend(out.events.unwrap_or_default());
-        token = out.next_token;
-        if token.is_none() {
-            return (events, pages);
-        }
-    }
-}
-
-fn detail(event: &Event) -> Value {
-    serde_json::from_str(event.cloud_trail_event().unwrap()).unwrap()
+/// `a` and `b` name the same millisecond (dates cross JSON as float seconds).
+fn same_instant(a: Timestamp, b: Timestamp) -> bool {
+    a.duration_since(b).abs() <= SignedDuration::from_millis(1)
 }
 
 #[tokio::test]
 async fn listing_pages_through_every_secret_and_dates_deletions_in_the_past() {
-    let secrets = (0..250)
+    let secrets: Vec<FakeSecret> = (0..250)
         .map(|i| match i % 25 < 12 {
             true => FakeSecret::pending(&format!("app/{i:03}"), hours(i + 1), 7, Who::user("bob")),
             false => FakeSecret::active(&format!("app/{i:03}")),
         })
         .collect();
-    let fake = FakeAws::start(secrets);
-    let client = secrets_client(&fake);
+    let seeded: HashMap<String, FakeSecret> = secrets
+        .iter()
+        .map(|s| (s.name.clone(), s.clone()))
+        .collect();
+    let fake = frozen(secrets);
+    let store = store(&fake).await;
     let now = Timestamp::now();
 
-    let (mut listed, mut pending, mut pages, mut token) = (0, Vec::new(), 0, None);
+    let (mut pending, mut scanned, mut pages, mut token) =
+        (Vec::<PendingSecret>::new(), 0, 0, None);
     loop {
-        let out = client
-            .list_secrets()
-            .include_planned_deletion(true)
-            .max_results(100)
-            .set_next_token(token)
-            .send()
-            .await
-            .unwrap();
+        let page = store.list_page(token).await.unwrap();
         pages += 1;
-        listed += out.secret_list().len();
-        for s in out.secret_list() {
-            assert!(
-                s.arn()
-                    .unwrap()
-                    .starts_with("arn:aws:secretsmanager:us-east-1:111122223333:secret:app/")
-            );
-            if let Some(deleted) = s.deleted_date() {
-                assert!(deleted.as_secs_f64() < now.as_millisecond() as f64 / 1000.0);
-                pending.push(s.name().unwrap().to_owned());
-            }
-        }
-        token = out.next_token;
+        scanned += page.scanned;
+        pending.extend(page.pending);
+        token = page.next_token;
         if token.is_none() {
             break;
         }
     }
-    assert_eq!((listed, pages, pending.len()), (250, 3, 120));
+    assert_eq!((scanned, pages, pending.len()), (250, 3, 120));
     assert_eq!(fake.count("ListSecrets"), 3);
+    for secret in &pending {
+        let seed = &seeded[&secret.name];
+        assert_eq!(secret.arn.as_str(), seed.arn(), "the ARN as listed");
+        assert!(
+            secret
+                .arn
+                .as_str()
+                .starts_with("arn:aws:secretsmanager:us-east-1:111122223333:secret:app/")
+        );
+        // AWS's DeletedDate: when DeleteSecret was called, in the past.
+        let deleted = seed.deleted_at.unwrap();
+        assert!(same_instant(secret.deleted_date, deleted), "{secret:?}");
+        assert!(secret.deleted_date < now, "{secret:?}");
+        assert_eq!(secret.description, seed.description);
+    }
 
+    // Without IncludePlannedDeletion, pending secrets are hidden.
+    let client = secrets_client(&fake);
     let active = client.list_secrets().send().await.unwrap();
     assert_eq!(active.secret_list().len(), 100);
     assert!(
@@ -148,154 +120,13 @@ async fn listing_pages_through_every_secret_and_dates_deletions_in_the_past() {
 }
 
 #[tokio::test]
-async fn lookup_events_pages_newest_first_with_the_deletion_in_the_event_json() {
-    let mut secrets: Vec<FakeSecret> = (0..60)
-        .map(|i| {
-            FakeSecret::pending(
-                &format!("svc/{i:02}"),
-                hours(i * 3 + 1),
-                7,
-                Who::sso("Admin", "alice@example.com"),
-            )
-        })
-        .collect();
-    let mut again = FakeSecret::pending("again", hours(2 * 24), 30, Who::user("bob"));
-    again.earlier_deletions = vec![Timestamp::now() - hours(20 * 24)];
-    let mut fresh = FakeSecret::pending("fresh", SignedDuration::from_mins(2), 7, Who::user("bob"));
-    fresh.event = false;
-    secrets.extend([again, fresh, FakeSecret::active("live")]);
-    let fake = FakeAws::start(secrets);
-
-    let (events, pages) = deletions(&fake, Some(Timestamp::now() - hours(90 * 24))).await;
-    assert_eq!((events.len(), pages), (62, 2));
-    let times: Vec<i64> = events
-        .iter()
-        .map(|e| e.event_time().unwrap().secs())
-        .collect();
-    assert!(times.windows(2).all(|w| w[0] >= w[1]), "not newest first");
-    assert!(events.iter().all(|e| e.resources().is_empty()));
-
-    let newest = detail(&events[0]);
-    assert_eq!(newest["eventName"], "DeleteSecret");
-    assert_eq!(newest["requestParameters"]["secretId"], "svc/00");
-    assert_eq!(newest["requestParameters"]["recoveryWindowInDays"], 7);
-    assert_eq!(newest["userIdentity"]["type"], "AssumedRole");
-    assert!(
-        newest["userIdentity"]["arn"]
-            .as_str()
-            .unwrap()
-            .ends_with("/alice@example.com")
-    );
-    assert_eq!(events[0].username(), Some("alice@example.com"));
-    let at: Timestamp = newest["eventTime"].as_str().unwrap().parse().unwrap();
-    let purge = (at + hours(7 * 24))
-        .strftime("%b %-d, %Y %-I:%M:%S %p")
-        .to_string();
-    assert_eq!(newest["responseElements"]["deletionDate"], purge.as_str());
-    assert_eq!(
-        newest["responseElements"]["aRN"],
-        FakeSecret::active("svc/00").arn()
-    );
-
-    let again: Vec<Value> = events
-        .iter()
-        .map(detail)
-        .filter(|d| d["responseElements"]["name"] == "again")
-        .collect();
-    assert_eq!(again.len(), 2, "an earlier deletion is its own event");
-    assert!(
-        again
-            .iter()
-            .all(|d| d["requestParameters"].get("recoveryWindowInDays").is_none())
-    );
-    assert_eq!(again[0]["userIdentity"]["userName"], "bob");
-
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let (recent, _) = deletions(&fake, Some(Timestamp::now() - hours(10))).await;
-    let names: Vec<Value> = recent
-        .iter()
-        .map(|e| detail(e)["requestParameters"]["secretId"].clone())
-        .collect();
-    assert_eq!(names, ["svc/00", "svc/01", "svc/02"]);
-}
-
-#[tokio::test]
-async fn deletion_dates_are_written_java_style() {
-    let mut a = FakeSecret::pending("a", hours(1), 7, Who::root());
-    a.deleted_at = Some("2025-11-22T14:03:09.250Z".parse().unwrap());
-    let mut b = FakeSecret::pending("b", hours(1), 30, Who::role("Deployer", "ci"));
-    b.deleted_at = Some("2025-11-01T00:05:00Z".parse().unwrap());
-    let fake = FakeAws::start(vec![a, b]);
-    let (events, _) = deletions(&fake, None).await;
-    let dates: Vec<Value> = events
-        .iter()
-        .map(|e| detail(e)["responseElements"]["deletionDate"].clone())
-        .collect();
-    assert_eq!(
-        dates,
-        ["Nov 29, 2025 2:03:09 PM", "Dec 1, 2025 12:05:00 AM"]
-    );
-    assert_eq!(detail(&events[0])["eventTime"], "2025-11-22T14:03:09Z");
-    assert_eq!(events[0].username(), Some("root"));
-    assert_eq!(
-        detail(&events[1])["userIdentity"]["sessionContext"]["sessionIssuer"]["userName"],
-        "Deployer"
-    );
-}
-
-#[tokio::test]
-async fn a_burst_of_lookups_is_throttled_after_two_a_second() {
-    let fake = FakeAws::start(vec![FakeSecret::pending(
-        "x",
-        hours(1),
-        7,
-        Who::user("bob"),
-    )]);
-    let client = trail_client(&fake);
-    let mut codes = Vec::new();
-    for _ in 0..5 {
-        let result = client.lookup_events().send().await;
-        codes.push(result.err().and_then(|e| e.code().map(str::to_owned)));
-    }
-    let throttled = Some("ThrottlingException".to_owned());
-    assert_eq!(
-        codes,
-        [None, None, throttled.clone(), throttled.clone(), throttled]
-    );
-    assert_eq!((fake.max_lookups_per_second(), fake.throttled()), (5, 3));
-
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    client.lookup_events().send().await.unwrap();
-}
-
-#[tokio::test]
-async fn deny_mode_answers_access_denied() {
-    let fake = FakeAws::start(vec![FakeSecret::pending(
-        "x",
-        hours(1),
-        7,
-        Who::user("bob"),
-    )]);
-    fake.deny_cloudtrail(true);
-    let err = trail_client(&fake)
-        .lookup_events()
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), Some("AccessDeniedException"));
-    assert!(
-        err.message()
-            .unwrap()
-            .contains("not authorized to perform: cloudtrail:LookupEvents")
-    );
-}
-
-#[tokio::test]
 async fn restoring_clears_the_deletion_but_not_its_event() {
-    let secret = FakeSecret::pending("prod/db", hours(5), 7, Who::user("bob"));
-    let arn = secret.arn();
-    let fake = FakeAws::start(vec![secret]);
+    let db = FakeSecret::pending("prod/db", hours(5), 7, Who::user("bob"));
+    let api = FakeSecret::pending("prod/api", hours(6), 7, Who::user("bob"));
+    let (arn, api_arn) = (db.arn(), api.arn());
+    let fake = frozen(vec![db, api]);
     let client = secrets_client(&fake);
+    let store = store(&fake).await;
 
     let before = client
         .describe_secret()
@@ -304,16 +135,7 @@ async fn restoring_clears_the_deletion_but_not_its_event() {
         .await
         .unwrap();
     assert!(before.deleted_date().is_some());
-    let out = client
-        .restore_secret()
-        .secret_id(&arn)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        (out.arn(), out.name()),
-        (Some(arn.as_str()), Some("prod/db"))
-    );
+    store.restore(Arn::new(arn.as_str())).await.unwrap();
     let after = client
         .describe_secret()
         .secret_id(&arn)
@@ -322,19 +144,41 @@ async fn restoring_clears_the_deletion_but_not_its_event() {
         .unwrap();
     assert_eq!(after.deleted_date(), None);
     assert_eq!(fake.deleted_at("prod/db"), None);
+    let listed = store.list_page(None).await.unwrap().pending;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name, "prod/api");
 
-    let err = client
+    // RestoreSecret answers with the secret's ARN and name.
+    let out = client
         .restore_secret()
-        .secret_id("nope")
+        .secret_id(&api_arn)
         .send()
         .await
-        .unwrap_err();
-    assert_eq!(err.code(), Some("ResourceNotFoundException"));
+        .unwrap();
     assert_eq!(
-        err.message(),
-        Some("Secrets Manager can't find the specified secret.")
+        (out.arn(), out.name()),
+        (Some(api_arn.as_str()), Some("prod/api"))
     );
-    assert_eq!(deletions(&fake, None).await.0.len(), 1);
+
+    let err = store
+        .restore(Arn::new(FakeSecret::active("nope").arn()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound, "{err:?}");
+    assert_eq!(err.code.as_deref(), Some("ResourceNotFoundException"));
+    assert_eq!(
+        err.message,
+        "Secrets Manager can't find the specified secret."
+    );
+    let history = store
+        .deletion_events(EventQuery {
+            start: Timestamp::now() - hours(24),
+            end: None,
+            token: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(history.events.len(), 2, "both deletions stay in CloudTrail");
     let ops: Vec<String> = fake.calls().into_iter().map(|c| c.0).collect();
     assert_eq!(
         ops,
@@ -342,6 +186,8 @@ async fn restoring_clears_the_deletion_but_not_its_event() {
             "DescribeSecret",
             "RestoreSecret",
             "DescribeSecret",
+            "ListSecrets",
+            "RestoreSecret",
             "RestoreSecret",
             "LookupEvents"
         ]

@@ -158,8 +158,9 @@ fn from_ten_the_count_must_be_typed_and_y_alone_does_not_pass() {
 #[test]
 fn the_names_of_a_bulk_confirmation_scroll_and_the_list_stays() {
     let mut state = sized(100, 24);
+    // Soonest first is bulk/29 down to bulk/00: the reverse of by name.
     let many: Vec<_> = (0..30)
-        .map(|i| secret(&format!("bulk/{i:02}"), 10.0 + f64::from(i)))
+        .map(|i| secret(&format!("bulk/{:02}", 29 - i), 10.0 + f64::from(i)))
         .collect();
     dated(&mut state, many);
     act(&mut state, Action::MarkAll);
@@ -174,17 +175,17 @@ fn the_names_of_a_bulk_confirmation_scroll_and_the_list_stays() {
     };
     let before = draw(&state);
     assert!(
-        before.contains("bulk/00") && before.contains("more"),
+        before.contains("bulk/29") && before.contains("more"),
         "{before}"
     );
     for _ in 0..20 {
         act(&mut state, Action::Down);
     }
     let after = draw(&state);
-    assert!(after.contains("↑ ") && after.contains("bulk/25"), "{after}");
+    assert!(after.contains("↑ ") && after.contains("bulk/04"), "{after}");
     assert_eq!(
         selected(&state).as_deref(),
-        Some("bulk/00"),
+        Some("bulk/29"),
         "the list did not move"
     );
 }

@@ -119,10 +119,7 @@ async fn a_restore_sent_and_unanswered_at_quit_is_recorded_as_such() {
     };
     assert_eq!(outcome("answers"), "ok");
     let hangs = outcome("hangs");
-    assert_eq!(
-        hangs["unknown"], "no answer yet",
-        "never failed: {hangs}"
-    );
+    assert_eq!(hangs["unknown"], "no answer yet", "never failed: {hangs}");
     assert_eq!(hangs["checked"], serde_json::Value::Null);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -106,10 +106,7 @@ fn r_says_why_in_read_only_mode_and_the_header_says_read_only() {
     state.start();
     listed(&mut state, sample());
     assert!(act(&mut state, Action::Restore).is_empty());
-    assert!(
-        confirm(&mut state).is_empty(),
-        "no confirmation opened"
-    );
+    assert!(confirm(&mut state).is_empty(), "no confirmation opened");
     let status = state.status().unwrap();
     assert_eq!(status.tone, Tone::Info);
     assert!(status.text.contains("read-only"), "{}", status.text);

@@ -163,7 +163,10 @@ async fn no_burst_after_a_slow_spell() {
     assert_eq!(calls.len(), 200);
     let most = busiest_second(&calls);
     assert!(most <= 40, "{most} RestoreSecret calls in one second");
-    assert!(most >= 39, "paced, not stalled: {most} in the busiest second");
+    assert!(
+        most >= 39,
+        "paced, not stalled: {most} in the busiest second"
+    );
 }
 
 /// Every call finds its "sent" line already on disk; afterwards each
@@ -188,7 +191,11 @@ async fn the_sent_line_is_on_disk_before_the_call_and_one_outcome_follows() {
     let queue = Arc::new(RestoreQueue::new(vec![store.clone()], audit(&path), false));
     restore_all(&queue, 9).await;
     let seen = store.seen_in_log.lock().unwrap().clone();
-    assert_eq!(seen, vec![true; 9], "a call left before its line was written");
+    assert_eq!(
+        seen,
+        vec![true; 9],
+        "a call left before its line was written"
+    );
     let lines = lines(&path);
     assert_eq!(lines.len(), 18, "a sent line and an outcome line each");
     for i in 0..9 {
@@ -279,10 +286,20 @@ async fn an_answer_that_never_came_is_checked_with_describe_secret() {
     let queue = RestoreQueue::new(vec![Arc::new(scheduled)], audit(&path), false);
     let unknown = queue.restore(request(1), || {}).await;
     assert!(
-        matches!(&unknown.outcome, Outcome::Unknown { check: Check::StillScheduled, .. }),
+        matches!(
+            &unknown.outcome,
+            Outcome::Unknown {
+                check: Check::StillScheduled,
+                ..
+            }
+        ),
         "{unknown:?}"
     );
-    assert_eq!(store.calls.lock().unwrap().len(), 1, "sent once, not retried");
+    assert_eq!(
+        store.calls.lock().unwrap().len(),
+        1,
+        "sent once, not retried"
+    );
     let lines = lines(&path);
     let outcome = |arn: &str| {
         let of = lines.iter().filter(|l| l["arn"] == arn);
@@ -291,8 +308,16 @@ async fn an_answer_that_never_came_is_checked_with_describe_secret() {
     let first = outcome(request(0).arn.as_str());
     assert_eq!(first["checked"], "restored", "{first}");
     let second = outcome(request(1).arn.as_str());
-    assert_eq!(second["checked"], "still scheduled for deletion", "{second}");
-    assert!(second["unknown"].as_str().unwrap().contains("no answer came"));
+    assert_eq!(
+        second["checked"], "still scheduled for deletion",
+        "{second}"
+    );
+    assert!(
+        second["unknown"]
+            .as_str()
+            .unwrap()
+            .contains("no answer came")
+    );
 }
 
 /// Throttling is an answer: the call was not acted on, and is tried again

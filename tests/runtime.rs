@@ -420,11 +420,7 @@ async fn a_stream_of_keys_never_starves_the_clock() {
     let store = Arc::new(Stalled::default());
     let screen = Screen::new(100, 34);
     // The state's clock starts in the past; only a tick moves it to now.
-    let mut state = State::new(
-        fixtures::source(),
-        jiff::tz::TimeZone::UTC,
-        fixtures::now(),
-    );
+    let mut state = State::new(fixtures::source(), jiff::tz::TimeZone::UTC, fixtures::now());
     let (tx, events) = keys();
     let script = async {
         screen

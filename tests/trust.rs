@@ -91,7 +91,10 @@ fn a_bulk_confirmation_is_seen_before_enter_counts() {
         key_at(&mut state, 110 + i as u64, Action::Digit(c));
     }
     assert!(key_at(&mut state, 150, Action::Confirm).is_empty());
-    assert_eq!(restores(&key_at(&mut state, 400, Action::Confirm)).len(), 10);
+    assert_eq!(
+        restores(&key_at(&mut state, 400, Action::Confirm)).len(),
+        10
+    );
 }
 
 /// A single restore made while a batch runs is its own: the batch's totals
@@ -145,7 +148,8 @@ fn an_unanswered_restore_is_unknown_on_its_row_and_says_what_describe_found() {
     dated(&mut state, sample());
     act(&mut state, Action::Restore);
     let target = restores(&confirm(&mut state)).remove(0);
-    let error = StoreError::new(ErrorKind::Unreachable, None, "no answer came in time").unanswered();
+    let error =
+        StoreError::new(ErrorKind::Unreachable, None, "no answer came in time").unanswered();
     let outcome = Outcome::Unknown {
         error,
         check: Check::StillScheduled,
@@ -153,7 +157,10 @@ fn an_unanswered_restore_is_unknown_on_its_row_and_says_what_describe_found() {
     let arn = target.arn.clone();
     update(&mut state, Msg::RestoreFinished { target, outcome });
     let row = state.list().get(&arn).unwrap();
-    assert!(matches!(row.restore, RestoreState::Unknown(_)), "never failed");
+    assert!(
+        matches!(row.restore, RestoreState::Unknown(_)),
+        "never failed"
+    );
     let text = &state.status().unwrap().text;
     assert!(
         text.contains("No answer to the restore of prod/payments/stripe-webhook")
@@ -186,8 +193,7 @@ fn once_the_audit_log_fails_nothing_more_is_offered_or_sent() {
     act(&mut state, Action::MarkAll);
     assert!(act(&mut state, Action::Restore).is_empty());
     assert_eq!(*state.mode(), Mode::List);
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
     terminal
         .draw(|f| {
             reprieve::ui::render(f, &state);

@@ -570,7 +570,10 @@ fn the_confirmation_never_cuts_an_arn() {
     listed(&mut state, vec![secret(&name, 5.0)]);
     act(&mut state, Action::Restore);
     let text = shown(&mut state);
-    assert!(text.contains("Too small"), "its ARN needs more lines: {text}");
+    assert!(
+        text.contains("Too small"),
+        "its ARN needs more lines: {text}"
+    );
     assert!(answer(&mut state).is_empty());
     update(
         &mut state,
@@ -581,13 +584,13 @@ fn the_confirmation_never_cuts_an_arn() {
     );
     let text = shown(&mut state);
     // The ARN's lines: from its label to the next one.
-    let inner: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split('│').nth(1))
-        .collect();
+    let inner: Vec<&str> = text.lines().filter_map(|l| l.split('│').nth(1)).collect();
     let from = inner.iter().position(|l| l.trim_start().starts_with("ARN"));
     let from = from.unwrap_or_else(|| panic!("no ARN: {text}"));
-    let to = inner.iter().position(|l| l.trim_start().starts_with("Via")).unwrap();
+    let to = inner
+        .iter()
+        .position(|l| l.trim_start().starts_with("Via"))
+        .unwrap();
     let shown_arn: String = inner[from..to]
         .iter()
         .map(|l| l.trim().trim_start_matches("ARN").trim())

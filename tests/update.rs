@@ -39,7 +39,7 @@ fn pages_show_as_they_arrive_and_listing_follows_next_token() {
     let effects = page_arrives(
         &mut state,
         1,
-        page(vec![secret("b", 50.0)], 100, Some("t1")),
+        page(vec![secret("mm", 50.0)], 100, Some("t1")),
     );
     assert_eq!(
         effects,
@@ -49,7 +49,7 @@ fn pages_show_as_they_arrive_and_listing_follows_next_token() {
             token: Some("t1".into())
         }]
     );
-    assert_eq!(names(&state), ["b"], "rows appear before the last page");
+    assert_eq!(names(&state), ["mm"], "rows appear before the last page");
     assert!(state.load().loading);
 
     // AWS may send an empty page that still has a token: keep going.
@@ -59,7 +59,7 @@ fn pages_show_as_they_arrive_and_listing_follows_next_token() {
     let effects = page_arrives(
         &mut state,
         1,
-        page(vec![secret("a", 2.0), secret("c", 300.0)], 34, None),
+        page(vec![secret("zz", 2.0), secret("aa", 300.0)], 34, None),
     );
     // The last page asks CloudTrail when each pending secret was deleted.
     assert!(
@@ -75,7 +75,12 @@ fn pages_show_as_they_arrive_and_listing_follows_next_token() {
     );
     assert!(!state.load().loading);
     assert_eq!(state.load().scanned, 134);
-    assert_eq!(names(&state), ["a", "b", "c"], "soonest first across pages");
+    // Named so that a sort by name would give the reverse.
+    assert_eq!(
+        names(&state),
+        ["zz", "mm", "aa"],
+        "soonest first across pages"
+    );
 }
 
 #[test]
@@ -122,17 +127,17 @@ fn selection_follows_its_secret_when_sooner_rows_arrive() {
     page_arrives(
         &mut state,
         1,
-        page(vec![secret("m", 50.0), secret("z", 90.0)], 2, Some("t")),
+        page(vec![secret("mm", 50.0), secret("aa", 90.0)], 2, Some("t")),
     );
     act(&mut state, Action::Down);
-    assert_eq!(selected(&state).as_deref(), Some("z"));
+    assert_eq!(selected(&state).as_deref(), Some("aa"));
     page_arrives(
         &mut state,
         1,
-        page(vec![secret("a", 1.0), secret("b", 2.0)], 2, None),
+        page(vec![secret("zz", 1.0), secret("yy", 2.0)], 2, None),
     );
-    assert_eq!(names(&state), ["a", "b", "m", "z"]);
-    assert_eq!(selected(&state).as_deref(), Some("z"));
+    assert_eq!(names(&state), ["zz", "yy", "mm", "aa"]);
+    assert_eq!(selected(&state).as_deref(), Some("aa"));
 }
 
 #[test]
@@ -525,11 +530,11 @@ fn quit_is_an_effect_and_a_tick_moves_every_countdown() {
 #[test]
 fn an_untouched_selection_rests_on_the_soonest_secret() {
     let mut state = started();
-    page_arrives(&mut state, 1, page(vec![secret("m", 50.0)], 1, Some("t")));
-    page_arrives(&mut state, 1, page(vec![secret("a", 1.0)], 1, None));
+    page_arrives(&mut state, 1, page(vec![secret("mm", 50.0)], 1, Some("t")));
+    page_arrives(&mut state, 1, page(vec![secret("yy", 1.0)], 1, None));
     assert_eq!(
         selected(&state).as_deref(),
-        Some("a"),
+        Some("yy"),
         "top row, not the first to arrive"
     );
     // Home puts it back in that mode after the operator has moved.
@@ -538,9 +543,9 @@ fn an_untouched_selection_rests_on_the_soonest_secret() {
     act(&mut state, Action::Refresh);
     listed(
         &mut state,
-        vec![secret("m", 50.0), secret("a", 1.0), secret("0", 0.5)],
+        vec![secret("mm", 50.0), secret("yy", 1.0), secret("zz", 0.5)],
     );
-    assert_eq!(selected(&state).as_deref(), Some("0"));
+    assert_eq!(selected(&state).as_deref(), Some("zz"));
 }
 
 #[test]
@@ -687,10 +692,7 @@ fn cloudtrail_denied_is_a_note_and_listing_and_restoring_go_on() {
     assert!(note.contains("cloudtrail:LookupEvents"), "{note}");
     // Restoring still works; a refresh asks CloudTrail again.
     let target = restore_target(&mut state, "dev/alice/scratch");
-    assert_eq!(
-        confirm(&mut state),
-        vec![Effect::Restore(target)]
-    );
+    assert_eq!(confirm(&mut state), vec![Effect::Restore(target)]);
     act(&mut state, Action::Refresh);
     let effects = listed(&mut state, sample());
     assert!(

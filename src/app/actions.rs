@@ -1,7 +1,7 @@
 //! What the operator's keys do to the state.
 
-use super::*;
 use super::restore::{ask_restore, ask_restore_marked, confirm_many, confirm_restore};
+use super::*;
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     use Action::*;

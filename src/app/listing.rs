@@ -43,7 +43,12 @@ pub(super) fn on_identified(
     vec![]
 }
 
-pub(super) fn on_load_failed(state: &mut State, source: SourceId, generation: u64, error: StoreError) {
+pub(super) fn on_load_failed(
+    state: &mut State,
+    source: SourceId,
+    generation: u64,
+    error: StoreError,
+) {
     let Some(feed) = state.feeds.get_mut(source) else {
         return;
     };
@@ -68,7 +73,12 @@ pub(super) fn on_load_failed(state: &mut State, source: SourceId, generation: u6
     state.status_is_listing_failure = true;
 }
 
-pub(super) fn on_page(state: &mut State, source: SourceId, generation: u64, page: Page) -> Vec<Effect> {
+pub(super) fn on_page(
+    state: &mut State,
+    source: SourceId,
+    generation: u64,
+    page: Page,
+) -> Vec<Effect> {
     let Some(feed) = state.feeds.get_mut(source) else {
         return vec![];
     };

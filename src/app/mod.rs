@@ -16,8 +16,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use tui_input::{Input, InputRequest};
 
-pub use crate::engine::restore::{Check, Outcome};
 use crate::engine::restore::Request;
+pub use crate::engine::restore::{Check, Outcome};
 use crate::layout::{self, Footer};
 use crate::purge::{self, Dates};
 use crate::store::{
@@ -156,7 +156,10 @@ pub enum Msg {
     /// A frame reached the terminal, `at` this long after the loop started.
     /// `whole`: the confirmation on it (if any) was drawn in full, so it
     /// has been seen from then; if not, it cannot be confirmed.
-    Drawn { at: Duration, whole: bool },
+    Drawn {
+        at: Duration,
+        whole: bool,
+    },
     /// How long the loop has run, by a clock that never jumps: sent before
     /// each key, so a key is judged by when it came.
     Elapsed(Duration),

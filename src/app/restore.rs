@@ -91,7 +91,9 @@ pub(super) fn on_restore_finished(state: &mut State, target: Target, outcome: Ou
     // exactly those; a single restore's mark goes either way.
     let gone = match &outcome {
         Outcome::Restored { .. } => {
-            state.restored.insert(target.arn.clone(), target.deleted_date);
+            state
+                .restored
+                .insert(target.arn.clone(), target.deleted_date);
             true
         }
         Outcome::Failed(e) => e.kind == ErrorKind::NotFound,

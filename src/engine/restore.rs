@@ -179,7 +179,10 @@ impl RestoreQueue {
     pub async fn restore(&self, request: Request, on_sent: impl FnOnce()) -> Finished {
         let source = request.source;
         let (Some(store), Some(pacer)) = (self.stores.get(source), self.pacers.get(source)) else {
-            return not_sent(ErrorKind::Other, format!("no source {source} to restore through"));
+            return not_sent(
+                ErrorKind::Other,
+                format!("no source {source} to restore through"),
+            );
         };
         if let Some(why) = self.refusal() {
             return self.refused(why);

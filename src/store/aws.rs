@@ -384,7 +384,11 @@ where
         _ => (ErrorKind::Other, false),
     };
     let error = StoreError::new(kind, None, in_words(causes(&err)));
-    if unanswered { error.unanswered() } else { error }
+    if unanswered {
+        error.unanswered()
+    } else {
+        error
+    }
 }
 
 /// Transport failures as an operator would say them; the HTTP client's own

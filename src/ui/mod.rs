@@ -85,9 +85,10 @@ pub fn render(frame: &mut Frame, state: &State) -> bool {
 fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     // The title keeps its room; the counts shorten first.
     let summary = sources_summary(state);
-    let title_room =
-        12 + crate::text::display_width(&summary).min(40) + 10 * usize::from(state.is_read_only())
-            + 17 * usize::from(state.stopped().is_some());
+    let title_room = 12
+        + crate::text::display_width(&summary).min(40)
+        + 10 * usize::from(state.is_read_only())
+        + 17 * usize::from(state.stopped().is_some());
     let full = header_counts(state, false);
     let counts = if full.width() + title_room > usize::from(area.width) {
         header_counts(state, true)

@@ -423,3 +423,25 @@ pub async fn force_delete(client: &Client, name: &str) {
         .await
         .unwrap_or_else(|e| panic!("force delete {name}: {e:?}"));
 }
+
+/// An endpoint that answers every request with `reply` verbatim (nothing:
+/// it closes the connection after reading the request).
+pub async fn raw_endpoint(reply: impl Into<String>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let reply: std::sync::Arc<str> = reply.into().into();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("local addr"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let reply = reply.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    url
+}

@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
+mod failed;
+pub use failed::FailedDelete;
+
 pub const ACCOUNT: &str = "111122223333";
 pub const REGION: &str = "us-east-1";
 const SECOND: Duration = Duration::from_secs(1);
@@ -114,6 +117,8 @@ pub struct FakeSecret {
     pub earlier_deletions: Vec<Timestamp>,
     /// Write an unparseable deletionDate ("soon") in the events.
     pub garbled_deletion_date: bool,
+    /// DeleteSecret calls on it that failed; CloudTrail records them too.
+    pub failed_deletions: Vec<FailedDelete>,
 }
 
 impl FakeSecret {
@@ -128,6 +133,7 @@ impl FakeSecret {
             event: false,
             earlier_deletions: Vec::new(),
             garbled_deletion_date: false,
+            failed_deletions: Vec::new(),
         }
     }
 
@@ -216,11 +222,21 @@ struct State {
     calls: Vec<(String, Instant)>,
     /// When each LookupEvents call was answered, for the rate limit.
     lookups_answered: Vec<Instant>,
+    /// Set: the fake's clock stands at this instant until advanced, so the
+    /// rate limit can be tested without racing the wall clock.
+    frozen: Option<Instant>,
     throttled: usize,
     /// How long RestoreSecret takes to answer, after it has acted.
     restore_latency: Duration,
     /// The SecretId of each RestoreSecret received, in order.
     restores: Vec<String>,
+}
+
+impl State {
+    /// The fake's clock: the wall clock unless frozen.
+    fn now(&self) -> Instant {
+        self.frozen.unwrap_or_else(Instant::now)
+    }
 }
 
 /// The server; stops when dropped.
@@ -339,6 +355,19 @@ impl FakeAws {
         lock(&self.state).throttled
     }
 
+    /// Stops the fake's clock (rate limit, recorded arrivals) where it is.
+    pub fn freeze_clock(&self) {
+        let mut state = lock(&self.state);
+        state.frozen = Some(state.now());
+    }
+
+    /// Moves the frozen clock on by `d`.
+    pub fn advance_clock(&self, d: Duration) {
+        let mut state = lock(&self.state);
+        let at = state.frozen.expect("freeze_clock first");
+        state.frozen = Some(at + d);
+    }
+
     /// The secret's current deletion time (None once restored).
     pub fn deleted_at(&self, name: &str) -> Option<Timestamp> {
         lock(&self.state)
@@ -366,6 +395,13 @@ impl Drop for FakeAws {
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panicking test thread must not take the server down with it.
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Notes an operation's arrival, on the fake's clock.
+fn record(state: &Mutex<State>, operation: String) {
+    let mut state = lock(state);
+    let at = state.now();
+    state.calls.push((operation, at));
 }
 
 /// Answers requests on one keep-alive connection until it closes.
@@ -445,7 +481,7 @@ type Error = (&'static str, String);
 
 /// STS: who the caller is (any action is recorded; only this one answers).
 fn sts(state: &Mutex<State>, action: &str) -> String {
-    lock(state).calls.push((action.to_owned(), Instant::now()));
+    record(state, action.to_owned());
     format!(
         "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
          <GetCallerIdentityResult><Arn>arn:aws:iam::{ACCOUNT}:user/tester</Arn>\
@@ -456,7 +492,7 @@ fn sts(state: &Mutex<State>, action: &str) -> String {
 
 fn handle(state: &Mutex<State>, target: &str, request: &Value) -> Result<Value, Error> {
     let operation = target.rsplit('.').next().unwrap_or_default().to_owned();
-    lock(state).calls.push((operation, Instant::now()));
+    record(state, operation);
     match target {
         "secretsmanager.ListSecrets" => list_secrets(&lock(state).secrets, request),
         "secretsmanager.DescribeSecret" => {
@@ -512,7 +548,7 @@ fn list_secrets(secrets: &[FakeSecret], request: &Value) -> Result<Value, Error>
 fn lookup_events(state: &Mutex<State>, request: &Value) -> Result<Value, Error> {
     let (answer, latency) = {
         let mut state = lock(state);
-        let now = Instant::now();
+        let now = state.now();
         let recent = state
             .lookups_answered
             .iter()
@@ -534,7 +570,9 @@ fn lookup_events(state: &Mutex<State>, request: &Value) -> Result<Value, Error> 
         (answer, state.lookup_latency)
     };
     std::thread::sleep(latency);
-    lock(state).lookups_answered.push(Instant::now());
+    let mut locked = lock(state);
+    let at = locked.now();
+    locked.lookups_answered.push(at);
     answer
 }
 
@@ -546,7 +584,7 @@ fn events_page(secrets: &[FakeSecret], request: &Value) -> Result<Value, Error> 
     let attributes = request["LookupAttributes"]
         .as_array()
         .unwrap_or(&no_attributes);
-    let mut calls: Vec<(Timestamp, &FakeSecret)> = secrets
+    let calls: Vec<(Timestamp, &FakeSecret)> = secrets
         .iter()
         .flat_map(|s| {
             let current = s.deleted_at.filter(|_| s.event);
@@ -557,8 +595,17 @@ fn events_page(secrets: &[FakeSecret], request: &Value) -> Result<Value, Error> 
                 .map(move |t| (t, s))
         })
         .collect();
-    calls.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
-    let events = calls.into_iter().map(|(t, s)| s.event(t)).filter(|e| {
+    let failed = secrets
+        .iter()
+        .flat_map(|s| &s.failed_deletions)
+        .map(|f| (f.at, f.event()));
+    let mut all: Vec<(Timestamp, Value)> = calls
+        .into_iter()
+        .map(|(t, s)| (t, s.event(t)))
+        .chain(failed)
+        .collect();
+    all.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
+    let events = all.into_iter().map(|(_, e)| e).filter(|e| {
         let at = e["EventTime"].as_f64().unwrap_or_default();
         // Keys absent from the event (ResourceName...) match nothing: Resources is empty.
         let matches = |a: &Value| {

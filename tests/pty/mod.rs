@@ -13,8 +13,8 @@ pub const COLS: u16 = 120;
 /// Listing a dead endpoint takes four attempts with backoff.
 pub const SLOW: Duration = Duration::from_secs(30);
 pub const FAST: Duration = Duration::from_secs(10);
-/// Longer than a confirmation ignores keys for after it is drawn.
-pub const CONFIRM_READ: Duration = Duration::from_millis(400);
+/// A confirmation ignores `y` and Enter for about 250 ms after it shows.
+pub const CONFIRM_GUARD: Duration = Duration::from_millis(300);
 
 /// reprieve running in a pty; output is parsed into a vt100 screen.
 /// Each app's own state directory, for its audit log.
@@ -119,16 +119,19 @@ impl App {
         }
     }
 
-    /// Answers the confirmation on screen as an operator does: after it has
-    /// been in view long enough to count (a key typed ahead is ignored).
-    pub fn confirm(&mut self, keys: &str) {
-        std::thread::sleep(CONFIRM_READ);
-        self.send(keys);
-    }
-
     pub fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
+    }
+
+    /// Waits for a confirmation showing `shown`, then past the time it
+    /// ignores `y` and Enter (a key meant for the list must not confirm),
+    /// and answers with `keys`. Returns the confirmation's screen.
+    pub fn confirm(&mut self, shown: &[&str], keys: &str) -> String {
+        let screen = self.expect(shown, &[], FAST);
+        std::thread::sleep(CONFIRM_GUARD);
+        self.send(keys);
+        screen
     }
 
     /// Waits for the process to end and returns its exit code.
