@@ -114,8 +114,8 @@ async fn a_restore_sent_and_unanswered_at_quit_is_recorded_as_such() {
         assert_eq!(of[0]["id"], of[1]["id"], "{name}: one restore");
     }
     let outcome = |name: &str| {
-        let of = lines.iter().filter(|l| l["name"] == name);
-        of.last().unwrap()["result"].clone()
+        let mut of = lines.iter().filter(|l| l["name"] == name);
+        of.next_back().unwrap()["result"].clone()
     };
     assert_eq!(outcome("answers"), "ok");
     let hangs = outcome("hangs");

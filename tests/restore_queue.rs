@@ -302,8 +302,8 @@ async fn an_answer_that_never_came_is_checked_with_describe_secret() {
     );
     let lines = lines(&path);
     let outcome = |arn: &str| {
-        let of = lines.iter().filter(|l| l["arn"] == arn);
-        of.last().unwrap()["result"].clone()
+        let mut of = lines.iter().filter(|l| l["arn"] == arn);
+        of.next_back().unwrap()["result"].clone()
     };
     let first = outcome(request(0).arn.as_str());
     assert_eq!(first["checked"], "restored", "{first}");

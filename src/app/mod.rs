@@ -117,6 +117,9 @@ impl Target {
     }
 }
 
+// A message is moved once, from a task to the loop, never stored in bulk:
+// its size costs nothing worth an indirection on every restore result.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Action(Action),
