@@ -5,6 +5,7 @@ pub mod feeds;
 pub mod list;
 mod listing;
 pub mod marks;
+mod msg;
 mod names;
 mod restore;
 pub mod trail;
@@ -14,219 +15,24 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
-use crate::engine::restore::Request;
 pub use crate::engine::restore::{Check, Outcome};
 use crate::layout::{self, Footer};
-use crate::purge::{self, Dates};
-use crate::store::{
-    Arn, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, StoreError,
-};
+use crate::purge;
+use crate::store::{Arn, ErrorKind, EventPage, Identity, Page, PendingSecret, StoreError};
 use actions::on_action;
 pub use feeds::{Feed, FeedState, Load, Source, SourceId};
 use list::{RestoreState, SecretList};
 use listing::{on_deletions, on_identified, on_load_failed, on_page};
 use marks::{Batch, Bulk, Marks};
+pub use msg::{Action, Effect, Mode, Msg, Status, Target, Tone};
 use restore::on_restore_finished;
 use trail::Phase;
 
 /// A confirmation ignores `y` and Enter this long after it is first drawn:
 /// a key typed ahead for something else never confirms what nobody saw.
 pub const CONFIRM_GUARD: Duration = Duration::from_millis(250);
-
-/// What a key asks for. The keymap in `keys` maps key presses to these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    OpenFilter,
-    AcceptFilter,
-    ClearFilter,
-    Restore,
-    Confirm,
-    Cancel,
-    Refresh,
-    Help,
-    CloseHelp,
-    ShowMessage,
-    CloseMessage,
-    ShowSources,
-    CloseSources,
-    /// Mark or unmark the selected secret.
-    ToggleMark,
-    /// Mark every shown secret, or unmark them when all are marked.
-    MarkAll,
-    /// Esc in the list: the filter first, then the marks.
-    Escape,
-    /// A digit typed into a bulk confirmation.
-    Digit(char),
-    Erase,
-    /// Quit even with restores queued or in flight.
-    QuitAnyway,
-    Quit,
-}
-
-/// The secret a restore is about, captured when the key was pressed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    /// The feed that listed it: the restore goes back through it.
-    pub source: SourceId,
-    pub arn: Arn,
-    pub name: String,
-    pub deleted_date: Timestamp,
-    /// What was known of the deletion when the operator asked.
-    pub dates: Dates,
-    /// For the audit line: the profile as the screen names it, and the
-    /// caller, when known.
-    pub profile: String,
-    pub principal: Option<String>,
-    /// The bulk restore it is part of; `None` for a single restore.
-    pub batch: Option<u64>,
-}
-
-impl Target {
-    /// A restore of `secret` as listed by `source`; who asks is filled in later.
-    pub fn of(source: SourceId, secret: &PendingSecret, dates: &Dates) -> Self {
-        Target {
-            source,
-            arn: secret.arn.clone(),
-            // Only for messages.
-            name: secret.display_name().to_owned(),
-            deleted_date: secret.deleted_date,
-            dates: dates.clone(),
-            profile: feeds::DEFAULT_PROFILE.to_owned(),
-            principal: None,
-            batch: None,
-        }
-    }
-
-    /// What the restore queue needs of it.
-    pub fn request(&self) -> Request {
-        Request {
-            source: self.source,
-            arn: self.arn.clone(),
-            name: self.name.clone(),
-            profile: self.profile.clone(),
-            principal: self.principal.clone(),
-        }
-    }
-}
-
-// A message is moved once, from a task to the loop, never stored in bulk:
-// its size costs nothing worth an indirection on every restore result.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Msg {
-    Action(Action),
-    FilterEdit(InputRequest),
-    /// The terminal's size in cells.
-    Resize {
-        width: u16,
-        height: u16,
-    },
-    Tick(Timestamp),
-    PageLoaded {
-        source: SourceId,
-        generation: u64,
-        page: Page,
-    },
-    LoadFailed {
-        source: SourceId,
-        generation: u64,
-        error: StoreError,
-    },
-    Identified {
-        source: SourceId,
-        result: Result<Identity, StoreError>,
-    },
-    /// A queued restore left for the service.
-    RestoreSent {
-        arn: Arn,
-    },
-    RestoreFinished {
-        target: Target,
-        outcome: Outcome,
-    },
-    /// The audit log failed: no restore leaves any more.
-    RestoresStopped {
-        reason: String,
-    },
-    /// A frame reached the terminal, `at` this long after the loop started.
-    /// `whole`: the confirmation on it (if any) was drawn in full, so it
-    /// has been seen from then; if not, it cannot be confirmed.
-    Drawn {
-        at: Duration,
-        whole: bool,
-    },
-    /// How long the loop has run, by a clock that never jumps: sent before
-    /// each key, so a key is judged by when it came.
-    Elapsed(Duration),
-    DeletionsLoaded {
-        source: SourceId,
-        generation: u64,
-        page: EventPage,
-    },
-    DeletionsFailed {
-        source: SourceId,
-        generation: u64,
-        error: StoreError,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// STS `GetCallerIdentity` for one feed.
-    Identify {
-        source: SourceId,
-    },
-    LoadPage {
-        source: SourceId,
-        generation: u64,
-        token: Option<String>,
-    },
-    Restore(Target),
-    /// A CloudTrail `LookupEvents` page; the runtime paces these per feed.
-    LookupDeletions {
-        source: SourceId,
-        generation: u64,
-        query: EventQuery,
-    },
-    Quit,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
-    List,
-    Filter,
-    Confirm(Target),
-    /// Restoring the marked secrets.
-    ConfirmMany(Bulk),
-    Help,
-    /// The status line in full, when it was cut.
-    Message,
-    /// Every source: identity, state, last error and its fix.
-    Sources,
-    /// Restores are queued or in flight: quit anyway?
-    ConfirmQuit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Info,
-    Success,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub tone: Tone,
-    pub text: String,
-}
 
 pub struct State {
     feeds: Vec<Feed>,
