@@ -82,6 +82,8 @@ pub struct Batch {
     pub failed: Vec<String>,
     /// Sent, and no answer came that settled it.
     pub unknown: usize,
+    /// Restored, known only from DescribeSecret after no answer came.
+    pub checked: usize,
 }
 
 impl Batch {
@@ -107,7 +109,10 @@ impl Batch {
 
     pub fn record(&mut self, outcome: &Outcome) {
         match outcome {
-            Outcome::Restored { .. } => self.restored += 1,
+            Outcome::Restored { checked, .. } => {
+                self.restored += 1;
+                self.checked += usize::from(*checked);
+            }
             Outcome::Failed(e) => self.failed.push(e.label()),
             Outcome::Unknown { .. } => self.unknown += 1,
         }
@@ -134,6 +139,12 @@ impl Batch {
             return text;
         }
         let mut text = format!("Restored {} of {}", self.restored, self.total);
+        if self.checked > 0 {
+            text.push_str(&format!(
+                " ({} with no answer: DescribeSecret shows them restored)",
+                self.checked
+            ));
+        }
         if failed > 0 {
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             for code in &self.failed {
