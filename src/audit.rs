@@ -50,7 +50,11 @@ impl AuditLog {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
+        let existed = path.exists();
         let file = options.open(path)?;
+        if !existed {
+            sync_dir(path);
+        }
         let note = tighten(&file, path)?;
         let log = AuditLog {
             file: Mutex::new(file),
@@ -76,6 +80,19 @@ impl AuditLog {
             Err(e) if e.kind() == io::ErrorKind::InvalidInput => Ok(()),
             other => other,
         }
+    }
+}
+
+/// A new file's name is on disk only once its directory is: a power cut
+/// must not lose the log with its first line. Best effort: not every file
+/// system lets a directory be synced.
+fn sync_dir(path: &Path) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if let Err(e) = File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::debug!(dir = %dir.display(), error = %e, "directory not synced");
     }
 }
 
