@@ -1,6 +1,6 @@
 //! What a failure means and what the operator can do about it.
 
-use crate::app::Source;
+use crate::engine::sources::Source;
 use crate::store::{ErrorKind, StoreError};
 
 pub fn headline(kind: ErrorKind) -> &'static str {
@@ -21,8 +21,20 @@ pub fn headline(kind: ErrorKind) -> &'static str {
     }
 }
 
-/// The next step, naming the profile and endpoint in use.
+/// The next step, naming the profile and endpoint in use, for the
+/// dashboard (where `R` tries again).
 pub fn fix(error: &StoreError, source: &Source) -> String {
+    dashboard_fix(error, source)
+}
+
+/// The same step for the command line, which is run again instead.
+pub fn fix_for_command_line(error: &StoreError, source: &Source) -> String {
+    dashboard_fix(error, source)
+        .replace("then press R", "then run it again")
+        .replace("Then press R", "Then run it again")
+}
+
+fn dashboard_fix(error: &StoreError, source: &Source) -> String {
     let profile = source.profile_name();
     match error.kind {
         ErrorKind::NoRegion => "Start reprieve again with --region REGION, or set AWS_REGION, \

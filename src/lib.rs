@@ -4,13 +4,15 @@
 pub mod advice;
 pub mod app;
 pub mod audit;
+pub mod dates;
+pub mod args;
 pub mod cli;
 pub mod engine;
+pub mod filter;
 pub mod keys;
 pub mod layout;
 pub mod purge;
 pub mod runtime;
-pub mod sources;
 pub mod store;
 pub mod text;
 pub mod ui;

@@ -7,7 +7,6 @@ use std::future::Future;
 use std::io;
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::Event;
@@ -15,16 +14,14 @@ use futures_util::{FutureExt, Stream, StreamExt};
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use tokio::sync::Semaphore;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 
 use crate::app::{Check, Effect, Msg, Outcome, State, update};
-use crate::engine::pacer::{self, Pacer};
+use crate::engine::Engine;
 pub use crate::engine::restore::Audit;
-use crate::engine::restore::RestoreQueue;
 pub use crate::store::guard::READ_ONLY;
-use crate::store::{ErrorKind, SecretStore, StoreError, guard};
+use crate::store::{ErrorKind, StoreError};
 use crate::{keys, ui};
 
 /// Spinner frame interval while something is in flight.
@@ -32,79 +29,8 @@ const ANIMATION: Duration = Duration::from_millis(100);
 /// Nothing on screen changes by itself: wake rarely, to keep `now` fresh.
 const IDLE: Duration = Duration::from_secs(3600);
 
-/// Calls in flight at once, over every source: many regions list at the
-/// same time without a burst against the network or the quotas.
-const CALLS_IN_FLIGHT: usize = 8;
-
-/// Each source's store and its CloudTrail pacing, the global cap, and the
-/// restore queue every write goes through.
-#[derive(Clone)]
-pub struct Stores {
-    stores: Vec<Arc<dyn SecretStore>>,
-    audit: Audit,
-    read_only: bool,
-    lookups: Vec<Arc<Pacer>>,
-    cap: Arc<Semaphore>,
-    queue: Arc<RestoreQueue>,
-}
-
-impl Stores {
-    /// One store per source, in the state's source order.
-    pub fn new(stores: Vec<Arc<dyn SecretStore>>) -> Self {
-        let lookups = stores
-            .iter()
-            .map(|_| Arc::new(Pacer::new(pacer::LOOKUP_EVENTS)))
-            .collect();
-        let queue = Arc::new(RestoreQueue::new(stores.clone(), Audit::Off, false));
-        Stores {
-            stores,
-            audit: Audit::Off,
-            read_only: false,
-            lookups,
-            cap: Arc::new(Semaphore::new(CALLS_IN_FLIGHT)),
-            queue,
-        }
-    }
-
-    /// Records every restore (or, broken, refuses every restore).
-    pub fn audit(self, audit: Audit) -> Self {
-        Stores { audit, ..self }.requeue()
-    }
-
-    /// Every store refuses writes, whatever the state asks for; nothing is
-    /// written to the audit log either.
-    pub fn read_only(self, read_only: bool) -> Self {
-        let stores = self
-            .stores
-            .iter()
-            .map(|s| guard::guard(Arc::clone(s), read_only))
-            .collect();
-        Stores {
-            stores,
-            read_only,
-            ..self
-        }
-        .requeue()
-    }
-
-    /// A single source.
-    pub fn one(store: Arc<dyn SecretStore>) -> Self {
-        Self::new(vec![store])
-    }
-
-    /// The queue every restore goes through.
-    pub fn queue(&self) -> &Arc<RestoreQueue> {
-        &self.queue
-    }
-
-    fn requeue(self) -> Self {
-        let queue = RestoreQueue::new(self.stores.clone(), self.audit.clone(), self.read_only);
-        Stores {
-            queue: Arc::new(queue),
-            ..self
-        }
-    }
-}
+/// The engine the loop drives: the dashboard's name for it.
+pub use crate::engine::Engine as Stores;
 
 pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
@@ -160,7 +86,7 @@ where
     loop {
         for effect in effects.drain(..) {
             if perform(&stores, &tx, effect).is_break() {
-                stores.queue.drain(DRAIN).await;
+                stores.drain(DRAIN).await;
                 return Ok(None);
             }
         }
@@ -187,7 +113,7 @@ where
             },
             Some(msg) = rx.recv() => Some(msg),
             Some(signal) = signals.next() => {
-                stores.queue.drain(DRAIN).await;
+                stores.drain(DRAIN).await;
                 return Ok(Some(signal));
             }
             () = tokio::time::sleep_until(tick) => {
@@ -207,25 +133,13 @@ where
 
 /// Runs one effect. Work is spawned; its result comes back as a message,
 /// also when the work panics, so no row waits forever.
-pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> ControlFlow<()> {
-    let source = match &effect {
-        Effect::Identify { source }
-        | Effect::LoadPage { source, .. }
-        | Effect::LookupDeletions { source, .. } => *source,
-        Effect::Restore(target) => target.source,
-        Effect::Quit => return ControlFlow::Break(()),
-    };
-    let Some(store) = stores.stores.get(source).cloned() else {
-        tracing::error!(source, "an effect for a source that does not exist");
-        return ControlFlow::Continue(());
-    };
-    let cap = Arc::clone(&stores.cap);
+pub fn perform(engine: &Engine, tx: &UnboundedSender<Msg>, effect: Effect) -> ControlFlow<()> {
+    let engine = engine.clone();
     match effect {
         Effect::Identify { source } => spawn(
             tx,
             async move {
-                let _permit = cap.acquire().await;
-                let result = store.identity().await;
+                let result = engine.identify(source).await;
                 if let Err(error) = &result {
                     tracing::warn!(source, %error, "identity failed");
                 }
@@ -243,8 +157,7 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
         } => spawn(
             tx,
             async move {
-                let _permit = cap.acquire().await;
-                let msg = match store.list_page(token).await {
+                let msg = match engine.list_page(source, token).await {
                     Ok(page) => {
                         tracing::debug!(source, generation, scanned = page.scanned, "page loaded");
                         Msg::PageLoaded {
@@ -270,10 +183,9 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                 error,
             },
         ),
-        // Every write goes through the queue: pacing, the audit log and
-        // read-only are its business.
+        // Every write goes through the engine's queue: pacing, the audit log
+        // and read-only are its business.
         Effect::Restore(target) => {
-            let queue = Arc::clone(&stores.queue);
             let notify = tx.clone();
             let failed = target.clone();
             spawn(
@@ -283,7 +195,7 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                     let on_sent = move || {
                         let _ = notify.send(Msg::RestoreSent { arn });
                     };
-                    let finished = queue.restore(target.request(), on_sent).await;
+                    let finished = engine.restore(target.request(), on_sent).await;
                     let mut msgs = vec![Msg::RestoreFinished {
                         target,
                         outcome: finished.outcome,
@@ -307,47 +219,36 @@ pub fn perform(stores: &Stores, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
             source,
             generation,
             query,
-        } => {
-            let pacer = Arc::clone(&stores.lookups[source]);
-            spawn(
-                tx,
-                async move {
-                    pacer.wait().await;
-                    let _permit = cap.acquire().await;
-                    let msg = match store.deletion_events(query).await {
-                        Ok(page) => {
-                            let (events, unreadable) = (page.events.len(), page.unreadable);
-                            tracing::debug!(
-                                source,
-                                generation,
-                                events,
-                                unreadable,
-                                "cloudtrail page"
-                            );
-                            Msg::DeletionsLoaded {
-                                source,
-                                generation,
-                                page,
-                            }
+        } => spawn(
+            tx,
+            async move {
+                let msg = match engine.lookup_deletions(source, query).await {
+                    Ok(page) => {
+                        let (events, unreadable) = (page.events.len(), page.unreadable);
+                        tracing::debug!(source, generation, events, unreadable, "cloudtrail page");
+                        Msg::DeletionsLoaded {
+                            source,
+                            generation,
+                            page,
                         }
-                        Err(error) => {
-                            tracing::warn!(source, generation, %error, "cloudtrail lookup failed");
-                            Msg::DeletionsFailed {
-                                source,
-                                generation,
-                                error,
-                            }
+                    }
+                    Err(error) => {
+                        tracing::warn!(source, generation, %error, "cloudtrail lookup failed");
+                        Msg::DeletionsFailed {
+                            source,
+                            generation,
+                            error,
                         }
-                    };
-                    vec![msg]
-                },
-                move |error| Msg::DeletionsFailed {
-                    source,
-                    generation,
-                    error,
-                },
-            );
-        }
+                    }
+                };
+                vec![msg]
+            },
+            move |error| Msg::DeletionsFailed {
+                source,
+                generation,
+                error,
+            },
+        ),
         Effect::Quit => return ControlFlow::Break(()),
     }
     ControlFlow::Continue(())

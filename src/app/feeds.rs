@@ -2,32 +2,13 @@
 //! identity, its listing and its CloudTrail lookups. Each feed fails on its
 //! own; rows stay keyed by ARN, which names region and account.
 
-use crate::store::{ErrorKind, Identity, StoreError};
+use crate::store::{Identity, StoreError};
 
-use super::trail::Trail;
+use crate::engine::trail::Trail;
 
 pub use crate::engine::SourceId;
 
-/// What the operator asked for: a profile (or an endpoint) and a region.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Source {
-    /// For the header when there is one source: "us-east-1 · profile prod".
-    pub label: String,
-    /// The profile a fix should name (`aws sso login --profile X`).
-    pub profile: Option<String>,
-    pub region: Option<String>,
-    pub endpoint_url: Option<String>,
-}
-
-/// The profile the AWS SDK uses when none is named.
-pub const DEFAULT_PROFILE: &str = "default";
-
-impl Source {
-    /// The profile as the screen and the audit log name it.
-    pub fn profile_name(&self) -> &str {
-        self.profile.as_deref().unwrap_or(DEFAULT_PROFILE)
-    }
-}
+pub use crate::engine::sources::{DEFAULT_PROFILE, Source};
 
 #[derive(Debug, Clone, Default)]
 pub struct Load {
@@ -105,13 +86,7 @@ impl Feed {
     }
 }
 
-/// An opt-in region the account has not enabled answers that the token is
-/// not recognised (see AWS-NOTES): not an error to fix.
-pub fn not_enabled(error: &StoreError) -> bool {
-    error.kind == ErrorKind::InvalidCredentials
-        && error.code.as_deref() == Some("UnrecognizedClientException")
-}
-
+pub use crate::store::not_enabled;
 pub use crate::store::arn_region_account;
 
 #[cfg(test)]

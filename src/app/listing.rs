@@ -1,7 +1,6 @@
 //! Sources answering: who they are, their pages, and CloudTrail's events.
 
 use super::*;
-use crate::store::DeletionEvent;
 
 /// Two sources that reach the same account and region are one: the later
 /// one stops listing.
@@ -166,51 +165,18 @@ pub(super) fn on_deletions(
     }
     let (next, events) = feed.trail.page(page);
     let now = state.now;
-    // Events naming a listed ARN, per row: the best of them dates it.
-    let mut by_row: HashMap<Arn, Vec<DeletionEvent>> = HashMap::new();
-    let mut unnamed = false;
-    for event in events {
-        let row = event.arn.as_ref().and_then(|arn| state.list.get(arn));
-        match row {
-            Some(row) if purge::pick_event(&row.secret, now, [&event]).is_some() => {
-                by_row
-                    .entry(row.secret.arn.clone())
-                    .or_default()
-                    .push(event);
-            }
-            // An earlier deletion of a listed secret will never date it.
-            Some(row) if event.event_time < row.secret.deleted_date => {}
-            _ => {
-                unnamed |= event.arn.is_none();
-                state.feeds[source].trail.keep(event);
-            }
-        }
-    }
-    let mut changes = Vec::with_capacity(by_row.len());
-    for (arn, events) in &by_row {
-        let Some(row) = state.list.get(arn) else {
-            continue;
-        };
-        if let Some(event) = purge::pick_event(&row.secret, now, events) {
-            let dates = purge::read(row.secret.deleted_date, now, Some(event));
-            changes.push((arn.clone(), dates));
-        }
-    }
-    if unnamed {
-        // An event without an ARN could be any undated row of that name;
-        // a row an event named by ARN just dated is not one of them.
-        let undated: Vec<PendingSecret> = state
-            .list
-            .rows()
+    let list = &state.list;
+    let undated = |dated: &dyn Fn(&Arn) -> bool| -> Vec<PendingSecret> {
+        list.rows()
             .filter(|r| r.source() == source && !r.dates.from_cloudtrail())
-            .filter(|r| !by_row.contains_key(&r.secret.arn))
+            .filter(|r| !dated(&r.secret.arn))
             .map(|r| r.secret.clone())
-            .collect();
-        for secret in undated {
-            let dates = state.feeds[source].trail.date(&secret, now);
-            changes.push((secret.arn, dates));
-        }
-    }
+            .collect()
+    };
+    let listed = |arn: &Arn| list.get(arn).map(|r| &r.secret);
+    let changes = state.feeds[source]
+        .trail
+        .date_page(events, now, listed, undated);
     state.list.set_dates(changes);
     match next {
         Some(query) => vec![Effect::LookupDeletions {

@@ -8,7 +8,7 @@ pub mod marks;
 mod msg;
 mod names;
 mod restore;
-pub mod trail;
+pub use crate::engine::trail;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -19,7 +19,6 @@ use tui_input::Input;
 
 pub use crate::engine::restore::{Check, Outcome};
 use crate::layout::{self, Footer};
-use crate::purge;
 use crate::store::{Arn, ErrorKind, EventPage, Identity, Page, PendingSecret, StoreError};
 use actions::on_action;
 pub use feeds::{Feed, FeedState, Load, Source, SourceId};

@@ -31,6 +31,13 @@ impl fmt::Display for Arn {
     }
 }
 
+/// An opt-in region the account has not enabled answers that the token is
+/// not recognised (see AWS-NOTES): not an error to fix.
+pub fn not_enabled(error: &StoreError) -> bool {
+    error.kind == ErrorKind::InvalidCredentials
+        && error.code.as_deref() == Some("UnrecognizedClientException")
+}
+
 /// Region and account from an ARN: `arn:aws:secretsmanager:REGION:ACCOUNT:…`.
 pub fn arn_region_account(arn: &str) -> (&str, &str) {
     let mut parts = arn.splitn(6, ':').skip(3);

@@ -44,6 +44,27 @@ pub const ALL_REGIONS: [&str; 34] = [
     "sa-east-1",
 ];
 
+/// What the operator asked for: a profile (or an endpoint) and a region.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// For the header when there is one source: "us-east-1 · profile prod".
+    pub label: String,
+    /// The profile a fix should name (`aws sso login --profile X`).
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// The profile the AWS SDK uses when none is named.
+pub const DEFAULT_PROFILE: &str = "default";
+
+impl Source {
+    /// The profile as the screen and the audit log name it.
+    pub fn profile_name(&self) -> &str {
+        self.profile.as_deref().unwrap_or(DEFAULT_PROFILE)
+    }
+}
+
 /// One source before it is built: a profile (`None`: the default chain)
 /// and a region (`None`: the profile's own).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -223,6 +223,53 @@ impl Trail {
         self.again = false;
     }
 
+    /// Dates the listed rows a page of events is about: an event that names
+    /// a listed ARN dates it (the best of several, by `pick_event`); one that
+    /// names no ARN may date any undated row of its name (`undated` gives
+    /// them, leaving out the rows just dated); the rest are kept for later
+    /// listings. The new dates, by ARN.
+    pub fn date_page<'a>(
+        &mut self,
+        events: Vec<DeletionEvent>,
+        now: Timestamp,
+        listed: impl Fn(&Arn) -> Option<&'a PendingSecret>,
+        undated: impl FnOnce(&dyn Fn(&Arn) -> bool) -> Vec<PendingSecret>,
+    ) -> Vec<(Arn, Dates)> {
+        let mut by_row: HashMap<Arn, Vec<DeletionEvent>> = HashMap::new();
+        let mut unnamed = false;
+        for event in events {
+            let secret = event.arn.as_ref().and_then(&listed);
+            match secret {
+                Some(secret) if purge::pick_event(secret, now, [&event]).is_some() => {
+                    by_row.entry(secret.arn.clone()).or_default().push(event);
+                }
+                // An earlier deletion of a listed secret will never date it.
+                Some(secret) if event.event_time < secret.deleted_date => {}
+                _ => {
+                    unnamed |= event.arn.is_none();
+                    self.keep(event);
+                }
+            }
+        }
+        let mut changes = Vec::with_capacity(by_row.len());
+        for (arn, events) in &by_row {
+            let Some(secret) = listed(arn) else {
+                continue;
+            };
+            if let Some(event) = purge::pick_event(secret, now, events) {
+                let dates = purge::read(secret.deleted_date, now, Some(event));
+                changes.push((arn.clone(), dates));
+            }
+        }
+        if unnamed {
+            for secret in undated(&|arn| by_row.contains_key(arn)) {
+                let dates = self.date(&secret, now);
+                changes.push((secret.arn, dates));
+            }
+        }
+        changes
+    }
+
     /// A listing ended while the lookup ran; it asked to be run again.
     pub fn take_again(&mut self) -> bool {
         std::mem::take(&mut self.again)

@@ -1,0 +1,129 @@
+//! The command line: `list` and `restore` over the same engine as the
+//! dashboard, for scripts. Data goes to stdout, progress and warnings to
+//! stderr; nothing here touches the terminal's modes.
+
+mod list;
+mod output;
+pub mod record;
+mod restore;
+mod warn;
+
+use std::io::{self, IsTerminal, Write};
+
+use clap::CommandFactory;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::args::{Args, Command, Global};
+use crate::engine::Engine;
+use crate::engine::connect::{self, Wants, Writes};
+use crate::engine::sources::Source;
+
+/// What the process ends with; `--help` and the README list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Done = 0,
+    /// A restore failed or is unknown, or a source could not be listed.
+    Partial = 1,
+    /// Bad flags, an unknown or ambiguous secret, a refused restore.
+    Usage = 2,
+    /// No credentials, or every source failed.
+    Unreachable = 3,
+    /// The reader of stdout went away (`| head`): 128 + SIGPIPE, as Unix
+    /// tools end then.
+    BrokenPipe = 141,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Runs a subcommand; `None` when there is none (the dashboard's turn).
+pub async fn run(args: &Args) -> Option<Exit> {
+    let exit = match args.command.as_ref()? {
+        Command::List(list) => list::run(&args.global, list).await,
+        Command::Restore(restore) => restore::run(&args.global, restore).await,
+        // Made whole first: the generators panic on a write that fails.
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Args::command(), "reprieve", &mut script);
+            finish(write_out(&script))
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            let man = clap_mangen::Man::new(Args::command());
+            finish(man.render(&mut page).and_then(|()| write_out(&page)))
+        }
+    };
+    Some(exit)
+}
+
+/// The sources and the engine the flags ask for.
+struct Setup {
+    sources: Vec<Source>,
+    engine: Engine,
+    tz: TimeZone,
+    now: Timestamp,
+}
+
+async fn setup(global: &Global) -> Result<Setup, Exit> {
+    let now = Timestamp::now();
+    let wants = Wants {
+        profiles: global.profile.clone(),
+        regions: global.region.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+        demo: global.demo,
+    };
+    let (sources, stores) = connect::sources(&wants, now).await.map_err(|e| {
+        warn::say(&format!("cannot set up the sources: {e}"));
+        Exit::Unreachable
+    })?;
+    let writes = Writes {
+        read_only: global.read_only,
+        audit_log: global.audit_log.clone(),
+        no_audit_log: global.no_audit_log,
+    };
+    let (engine, note) = connect::engine(stores, &writes);
+    if let Some(note) = note {
+        warn::say(&note);
+    }
+    let tz = if global.utc {
+        TimeZone::UTC
+    } else {
+        TimeZone::system()
+    };
+    Ok(Setup {
+        sources,
+        engine,
+        tz,
+        now,
+    })
+}
+
+/// Progress is for a person watching; a script's log gets warnings only.
+fn progress(text: &str) {
+    if io::stderr().is_terminal() {
+        warn::say(text);
+    }
+}
+
+fn write_out(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+/// The exit for a write to stdout: a reader that went away ends it
+/// quietly.
+fn finish(result: io::Result<()>) -> Exit {
+    match result {
+        Ok(()) => Exit::Done,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::BrokenPipe,
+        Err(e) => {
+            warn::say(&format!("cannot write the output: {e}"));
+            Exit::Partial
+        }
+    }
+}

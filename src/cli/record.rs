@@ -1,0 +1,89 @@
+//! One secret as the command line prints it: one mapping from the listing
+//! to named fields, which every format writes the same way.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::engine::listing::Row;
+use crate::purge::Purge;
+use crate::store::arn_region_account;
+
+/// The fields of `list`, in every format.
+#[derive(Debug, Serialize)]
+pub struct Record<'a> {
+    pub name: &'a str,
+    pub arn: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    /// When `DeleteSecret` was called, when known.
+    pub deleted_at: Option<String>,
+    pub purge_earliest: String,
+    pub purge_latest: String,
+    /// `cloudtrail`, `window` or `scheduled`.
+    pub purge_from: &'static str,
+    /// The principal ARN that deleted it, from CloudTrail.
+    pub deleted_by: Option<&'a str>,
+}
+
+impl<'a> Record<'a> {
+    pub fn of(row: &'a Row) -> Self {
+        let arn = row.secret.arn.as_str();
+        let (region, account) = arn_region_account(arn);
+        let purge = row.dates.purge;
+        Record {
+            name: &row.secret.name,
+            arn,
+            region,
+            account,
+            deleted_at: row.dates.deleted_at.map(rfc3339),
+            purge_earliest: rfc3339(purge.earliest()),
+            purge_latest: rfc3339(purge.latest()),
+            purge_from: match purge {
+                Purge::Exact(_) => "cloudtrail",
+                Purge::Window { .. } => "window",
+                Purge::Scheduled(_) => "scheduled",
+            },
+            deleted_by: row
+                .dates
+                .deleted_by
+                .as_ref()
+                .and_then(|p| p.arn.as_deref()),
+        }
+    }
+}
+
+/// RFC 3339 in UTC, to the second: `2026-12-06T14:03:09Z`. A fraction is
+/// dropped, never rounded up: an earliest purge is never shown later than
+/// it is.
+pub fn rfc3339(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::purge;
+    use crate::store::{Arn, PendingSecret};
+
+    #[test]
+    fn a_window_has_both_ends_and_no_one_to_name() {
+        let deleted: Timestamp = "2026-11-29T14:03:09.999Z".parse().unwrap();
+        let now: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+        let row = Row {
+            source: 0,
+            secret: PendingSecret {
+                arn: Arn::new("arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf"),
+                name: "db".into(),
+                description: None,
+                deleted_date: deleted,
+            },
+            dates: purge::read(deleted, now, None),
+        };
+        let r = Record::of(&row);
+        assert_eq!((r.region, r.account), ("eu-west-1", "111122223333"));
+        assert_eq!(r.deleted_at.as_deref(), Some("2026-11-29T14:03:09Z"));
+        assert_eq!(r.purge_earliest, "2026-12-06T14:03:09Z");
+        assert_eq!(r.purge_latest, "2026-12-29T14:03:09Z");
+        assert_eq!((r.purge_from, r.deleted_by), ("window", None));
+    }
+}

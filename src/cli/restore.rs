@@ -1,0 +1,326 @@
+//! `reprieve restore SECRET...`: the secrets named, found among those
+//! scheduled for deletion, confirmed, and restored through the same paced,
+//! audited queue as the dashboard's.
+
+use std::collections::HashSet;
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesOrdered;
+use serde_json::json;
+
+use super::{Exit, finish, progress, setup, warn};
+use crate::args::{Global, RestoreArgs, RestoreFormat};
+use crate::engine::connect;
+use crate::engine::listing::{self, Listing, Row};
+use crate::engine::restore::{Outcome, Request};
+use crate::engine::sources::Source;
+use crate::store::arn_region_account;
+use crate::store::guard::READ_ONLY;
+
+/// How long restores already sent get to answer after an interrupt.
+const DRAIN: Duration = Duration::from_secs(3);
+
+pub async fn run(global: &Global, args: &RestoreArgs) -> Exit {
+    let wanted = match wanted(&args.secrets) {
+        Ok(w) if w.is_empty() => {
+            warn::say("nothing to restore: no secret was named");
+            return Exit::Usage;
+        }
+        Ok(w) => w,
+        Err(e) => {
+            warn::say(&format!("cannot read the secrets from stdin: {e}"));
+            return Exit::Usage;
+        }
+    };
+    // Refused before anything is asked of AWS.
+    if connect::read_only(global.read_only) {
+        warn::say(READ_ONLY);
+        return Exit::Usage;
+    }
+    let setup = match setup(global).await {
+        Ok(s) => s,
+        Err(exit) => return exit,
+    };
+    progress(&format!("looking in {} source(s)…", setup.sources.len()));
+    let listed = listing::list(&setup.engine, &setup.sources, false, setup.now).await;
+    warn::listing(&listed, &setup.sources, false);
+    if listed.reachable() == 0 && listed.failed() > 0 {
+        return Exit::Unreachable;
+    }
+    let rows = match resolve(&listed, &wanted) {
+        Ok(rows) => rows,
+        Err(why) => {
+            for line in why {
+                warn::say(&line);
+            }
+            if listed.failed() > 0 {
+                warn::say("some sources could not be listed: a secret there is not found");
+            }
+            return Exit::Usage;
+        }
+    };
+    if !args.yes {
+        match ask(&rows, &setup.sources) {
+            Ok(true) => {}
+            Ok(false) => {
+                warn::say("nothing restored");
+                return Exit::Usage;
+            }
+            Err(why) => {
+                warn::say(&why);
+                return Exit::Usage;
+            }
+        }
+    }
+    let principals: Vec<Option<String>> = listed
+        .reports
+        .iter()
+        .map(|r| r.identity.as_ref().ok().map(|i| i.arn.clone()))
+        .collect();
+    let places = Places {
+        sources: &setup.sources,
+        principals: &principals,
+    };
+    restore_all(&setup.engine, places, &rows, args.output).await
+}
+
+/// The names and ARNs given, `-` read one a line from stdin, each once.
+fn wanted(given: &[String]) -> io::Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for g in given {
+        if g == "-" {
+            let mut text = String::new();
+            io::stdin().lock().read_to_string(&mut text)?;
+            out.extend(text.lines().map(str::trim).map(str::to_owned));
+        } else {
+            out.push(g.trim().to_owned());
+        }
+    }
+    let mut seen = HashSet::new();
+    out.retain(|s| !s.is_empty() && seen.insert(s.clone()));
+    Ok(out)
+}
+
+/// Each name or ARN to exactly one pending secret, or every reason it
+/// cannot be: not pending anywhere, or a name pending in several places.
+fn resolve<'a>(listed: &'a Listing, wanted: &[String]) -> Result<Vec<&'a Row>, Vec<String>> {
+    let mut rows: Vec<&Row> = Vec::new();
+    let mut why = Vec::new();
+    for w in wanted {
+        let found: Vec<&Row> = listed
+            .rows
+            .iter()
+            .filter(|r| {
+                if w.starts_with("arn:") {
+                    r.secret.arn.as_str() == w
+                } else {
+                    r.secret.name == *w
+                }
+            })
+            .collect();
+        match found.as_slice() {
+            [] => why.push(format!("{w}: not scheduled for deletion in any source listed")),
+            [one] => {
+                if !rows.iter().any(|r| r.secret.arn == one.secret.arn) {
+                    rows.push(one);
+                }
+            }
+            many => {
+                let arns: Vec<&str> = many.iter().map(|r| r.secret.arn.as_str()).collect();
+                why.push(format!(
+                    "{w}: pending in {} places; name one by its ARN: {}",
+                    many.len(),
+                    arns.join(", ")
+                ));
+            }
+        }
+    }
+    if why.is_empty() { Ok(rows) } else { Err(why) }
+}
+
+/// Shows what will be restored and asks on the terminal, not on stdin,
+/// which may be the list of names.
+fn ask(rows: &[&Row], sources: &[Source]) -> Result<bool, String> {
+    let no_terminal = || "no terminal to ask on: pass --yes to restore without asking".to_owned();
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| no_terminal())?;
+    if !tty.is_terminal() {
+        return Err(no_terminal());
+    }
+    let mut to = tty.try_clone().map_err(|e| e.to_string())?;
+    let write = |to: &mut std::fs::File| -> io::Result<()> {
+        writeln!(to, "Restore these {} secret(s)?", rows.len())?;
+        for row in rows {
+            let (region, account) = arn_region_account(row.secret.arn.as_str());
+            let profile = sources.get(row.source).map_or("default", Source::profile_name);
+            writeln!(
+                to,
+                "  {}  (account {account} · {region} · profile {profile})\n    {}",
+                crate::text::sanitize(&row.secret.name),
+                row.secret.arn
+            )?;
+        }
+        write!(to, "Type yes to restore: ")?;
+        to.flush()
+    };
+    write(&mut to).map_err(|e| e.to_string())?;
+    // Keys typed before the question was shown do not answer it.
+    discard_typeahead(&tty);
+    let mut answer = String::new();
+    io::BufReader::new(tty)
+        .read_line(&mut answer)
+        .map_err(|e| e.to_string())?;
+    Ok(matches!(answer.trim(), "yes" | "y"))
+}
+
+#[cfg(unix)]
+fn discard_typeahead(tty: &std::fs::File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: tcflush only reads the descriptor, which `tty` keeps open.
+    unsafe {
+        libc::tcflush(tty.as_raw_fd(), libc::TCIFLUSH);
+    }
+}
+
+#[cfg(not(unix))]
+fn discard_typeahead(_: &std::fs::File) {}
+
+/// Every restore at once through the queue, which paces them; a line of
+/// result each, in the order given. Ctrl-C or SIGTERM stops the queue and
+/// records what is unanswered as unknown.
+/// Who asks, by source: the profile the operator named and the caller
+/// STS named, for the audit log.
+#[derive(Clone, Copy)]
+struct Places<'a> {
+    sources: &'a [Source],
+    principals: &'a [Option<String>],
+}
+
+async fn restore_all(
+    engine: &crate::engine::Engine,
+    places: Places<'_>,
+    rows: &[&Row],
+    format: RestoreFormat,
+) -> Exit {
+    let mut pending: FuturesOrdered<_> = rows
+        .iter()
+        .map(|row| {
+            let request = Request {
+                source: row.source,
+                arn: row.secret.arn.clone(),
+                name: row.secret.display_name().to_owned(),
+                profile: places
+                    .sources
+                    .get(row.source)
+                    .map_or("default", Source::profile_name)
+                    .to_owned(),
+                principal: places.principals.get(row.source).cloned().flatten(),
+            };
+            async move { (row, engine.restore(request, || {}).await) }
+        })
+        .collect();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let (mut failed, mut done) = (0, 0);
+    let total = rows.len();
+    let interrupted = interrupted();
+    tokio::pin!(interrupted);
+    loop {
+        let next = tokio::select! {
+            next = pending.next() => next,
+            () = &mut interrupted => {
+                warn::say("interrupted: no more restores leave; those sent get 3 s to answer");
+                let unanswered = engine.drain(DRAIN).await;
+                if unanswered > 0 {
+                    warn::say(&format!("{unanswered} restore(s) unanswered: recorded as unknown"));
+                }
+                let _ = out.flush();
+                return Exit::Partial;
+            }
+        };
+        let Some((row, finished)) = next else { break };
+        done += 1;
+        failed += usize::from(!matches!(finished.outcome, Outcome::Restored { .. }));
+        progress(&format!("{done} of {total} done"));
+        if let Some(why) = &finished.stopped {
+            warn::say(why);
+        }
+        let line = match format {
+            RestoreFormat::Text => text_line(row, &finished.outcome),
+            RestoreFormat::Json => json_line(row, &finished.outcome),
+        };
+        if let Err(e) = writeln!(out, "{line}") {
+            let _ = engine.drain(DRAIN).await;
+            return finish(Err(e));
+        }
+    }
+    match finish(out.flush()) {
+        Exit::Done if failed > 0 => Exit::Partial,
+        other => other,
+    }
+}
+
+/// Ctrl-C or SIGTERM, whichever comes first.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// `restored  NAME  ARN`, `failed  NAME  ARN  CODE: message` or
+/// `unknown  NAME  ARN  why; what DescribeSecret showed`.
+fn text_line(row: &Row, outcome: &Outcome) -> String {
+    let name = crate::text::sanitize(&row.secret.name);
+    let arn = &row.secret.arn;
+    match outcome {
+        Outcome::Restored { checked: false, .. } => format!("restored\t{name}\t{arn}"),
+        Outcome::Restored { checked: true, .. } => format!(
+            "restored\t{name}\t{arn}\tno answer came; DescribeSecret shows it restored"
+        ),
+        Outcome::Failed(e) => format!("failed\t{name}\t{arn}\t{}", crate::text::sanitize(&e.to_string())),
+        Outcome::Unknown { error, check } => {
+            format!("unknown\t{name}\t{arn}\t{error}; {}", check.words())
+        }
+    }
+}
+
+fn json_line(row: &Row, outcome: &Outcome) -> String {
+    let arn = row.secret.arn.as_str();
+    let (region, account) = arn_region_account(arn);
+    let (result, detail) = match outcome {
+        Outcome::Restored { checked, .. } => (
+            "restored",
+            json!({"checked": checked.then_some("DescribeSecret shows it restored")}),
+        ),
+        Outcome::Failed(e) => ("failed", json!({"code": e.code, "message": e.message})),
+        Outcome::Unknown { error, check } => (
+            "unknown",
+            json!({"unknown": error.to_string(), "checked": check.token()}),
+        ),
+    };
+    let mut line = json!({
+        "name": row.secret.name, "arn": arn, "region": region, "account": account,
+        "result": result,
+    });
+    if let (Some(obj), Some(extra)) = (line.as_object_mut(), detail.as_object()) {
+        for (k, v) in extra {
+            if !v.is_null() {
+                obj.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    line.to_string()
+}
