@@ -50,7 +50,12 @@ pub struct Global {
     /// Where to append the audit log: a line before each restore leaves and
     /// one with its outcome (default: $XDG_STATE_HOME/reprieve/audit.jsonl,
     /// else ~/.local/state/...).
-    #[arg(long, global = true, value_name = "PATH", conflicts_with = "no_audit_log")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        conflicts_with = "no_audit_log"
+    )]
     pub audit_log: Option<PathBuf>,
 
     /// Restore without writing an audit log.
@@ -217,7 +222,13 @@ mod tests {
         }
         let error = parse(&["--region", "us_east!1"]).unwrap_err().to_string();
         assert!(error.contains("not a valid region name"), "{error}");
-        let args = parse(&["--region", "eu-west-1,us-gov-east-1,all", "--profile", "prod"]).unwrap();
+        let args = parse(&[
+            "--region",
+            "eu-west-1,us-gov-east-1,all",
+            "--profile",
+            "prod",
+        ])
+        .unwrap();
         assert_eq!(args.global.region, ["eu-west-1", "us-gov-east-1", "all"]);
         assert_eq!(args.global.profile, ["prod"]);
     }
@@ -231,7 +242,10 @@ mod tests {
             assert_eq!(args.global.region, ["eu-west-1"]);
             assert!(matches!(&args.command, Some(Command::Restore(r)) if r.secrets == ["x"]));
         }
-        assert!(parse(&["list", "--output", "yaml"]).is_err(), "an unknown format");
+        assert!(
+            parse(&["list", "--output", "yaml"]).is_err(),
+            "an unknown format"
+        );
         assert!(parse(&[]).unwrap().command.is_none(), "the dashboard");
     }
 

@@ -3,10 +3,10 @@
 
 pub mod advice;
 pub mod app;
-pub mod audit;
-pub mod dates;
 pub mod args;
+pub mod audit;
 pub mod cli;
+pub mod dates;
 pub mod engine;
 pub mod filter;
 pub mod keys;

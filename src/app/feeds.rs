@@ -86,12 +86,13 @@ impl Feed {
     }
 }
 
-pub use crate::store::not_enabled;
 pub use crate::store::arn_region_account;
+pub use crate::store::not_enabled;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::ErrorKind;
 
     #[test]
     fn arns_name_their_region_and_account() {

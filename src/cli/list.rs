@@ -20,6 +20,10 @@ pub async fn run(global: &Global, args: &ListArgs) -> Exit {
     let cloudtrail = !args.no_cloudtrail;
     let listed = listing::list(&setup.engine, &setup.sources, cloudtrail, setup.now).await;
     warn::listing(&listed, &setup.sources, cloudtrail);
+    // Nothing was reached: an empty list would read as "nothing pending".
+    if let exit @ Exit::Unreachable = status(&listed) {
+        return exit;
+    }
     let rows = keep(&listed, args, Timestamp::now());
     let mut out = BufWriter::new(io::stdout().lock());
     let written = output::write(&mut out, args.output, &rows, &setup.tz, setup.now)
@@ -54,5 +58,59 @@ fn status(listed: &Listing) -> Exit {
         Exit::Partial
     } else {
         Exit::Done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::ListFormat;
+    use crate::engine::listing::Listing;
+    use crate::purge::{Dates, Purge};
+    use crate::store::{Arn, PendingSecret};
+    use jiff::SignedDuration;
+
+    fn row(name: &str, purge: Timestamp) -> Row {
+        Row {
+            source: 0,
+            secret: PendingSecret {
+                arn: Arn::new(format!(
+                    "arn:aws:secretsmanager:us-east-1:1:secret:{name}-AbCdEf"
+                )),
+                name: name.into(),
+                description: None,
+                deleted_date: purge - SignedDuration::from_hours(7 * 24),
+            },
+            dates: Dates {
+                deleted_at: None,
+                deleted_by: None,
+                purge: Purge::Exact(purge),
+            },
+        }
+    }
+
+    #[test]
+    fn within_keeps_a_purge_exactly_at_its_end_and_not_a_second_after() {
+        let now: Timestamp = "2026-12-01T12:00:00Z".parse().unwrap();
+        let end = now + SignedDuration::from_hours(48);
+        let listed = Listing {
+            rows: vec![
+                row("at-the-end", end),
+                row("a-second-after", end + SignedDuration::from_secs(1)),
+                row("overdue", now - SignedDuration::from_hours(1)),
+            ],
+            reports: Vec::new(),
+        };
+        let args = ListArgs {
+            output: ListFormat::Json,
+            filter: None,
+            within: Some(SignedDuration::from_hours(48)),
+            no_cloudtrail: false,
+        };
+        let kept: Vec<&str> = keep(&listed, &args, now)
+            .iter()
+            .map(|r| r.secret.name.as_str())
+            .collect();
+        assert_eq!(kept, ["at-the-end", "overdue"]);
     }
 }

@@ -79,8 +79,16 @@ fn table(out: &mut dyn Write, rows: &[&Row], tz: &TimeZone, now: Timestamp) -> i
         cells.fold(display_width(title), usize::max)
     };
     let name_w = width("NAME", &mut names.iter().map(|n| display_width(n)));
-    let region = |r: &Row| crate::store::arn_region_account(r.secret.arn.as_str()).0.to_owned();
-    let account = |r: &Row| crate::store::arn_region_account(r.secret.arn.as_str()).1.to_owned();
+    let region = |r: &Row| {
+        crate::store::arn_region_account(r.secret.arn.as_str())
+            .0
+            .to_owned()
+    };
+    let account = |r: &Row| {
+        crate::store::arn_region_account(r.secret.arn.as_str())
+            .1
+            .to_owned()
+    };
     let region_w = width("REGION", &mut rows.iter().map(|r| region(r).len()));
     let account_w = width("ACCOUNT", &mut rows.iter().map(|r| account(r).len()));
     let purge_title = format!("PURGE ({zone})");

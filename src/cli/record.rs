@@ -43,11 +43,7 @@ impl<'a> Record<'a> {
                 Purge::Window { .. } => "window",
                 Purge::Scheduled(_) => "scheduled",
             },
-            deleted_by: row
-                .dates
-                .deleted_by
-                .as_ref()
-                .and_then(|p| p.arn.as_deref()),
+            deleted_by: row.dates.deleted_by.as_ref().and_then(|p| p.arn.as_deref()),
         }
     }
 }

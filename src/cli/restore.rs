@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesOrdered;
-use serde_json::json;
 
 use super::{Exit, finish, progress, setup, warn};
 use crate::args::{Global, RestoreArgs, RestoreFormat};
@@ -121,7 +120,9 @@ fn resolve<'a>(listed: &'a Listing, wanted: &[String]) -> Result<Vec<&'a Row>, V
             })
             .collect();
         match found.as_slice() {
-            [] => why.push(format!("{w}: not scheduled for deletion in any source listed")),
+            [] => why.push(format!(
+                "{w}: not scheduled for deletion in any source listed"
+            )),
             [one] => {
                 if !rows.iter().any(|r| r.secret.arn == one.secret.arn) {
                     rows.push(one);
@@ -157,7 +158,9 @@ fn ask(rows: &[&Row], sources: &[Source]) -> Result<bool, String> {
         writeln!(to, "Restore these {} secret(s)?", rows.len())?;
         for row in rows {
             let (region, account) = arn_region_account(row.secret.arn.as_str());
-            let profile = sources.get(row.source).map_or("default", Source::profile_name);
+            let profile = sources
+                .get(row.source)
+                .map_or("default", Source::profile_name);
             writeln!(
                 to,
                 "  {}  (account {account} · {region} · profile {profile})\n    {}",
@@ -287,40 +290,71 @@ fn text_line(row: &Row, outcome: &Outcome) -> String {
     let arn = &row.secret.arn;
     match outcome {
         Outcome::Restored { checked: false, .. } => format!("restored\t{name}\t{arn}"),
-        Outcome::Restored { checked: true, .. } => format!(
-            "restored\t{name}\t{arn}\tno answer came; DescribeSecret shows it restored"
+        Outcome::Restored { checked: true, .. } => {
+            format!("restored\t{name}\t{arn}\tno answer came; DescribeSecret shows it restored")
+        }
+        Outcome::Failed(e) => format!(
+            "failed\t{name}\t{arn}\t{}",
+            crate::text::sanitize(&e.to_string())
         ),
-        Outcome::Failed(e) => format!("failed\t{name}\t{arn}\t{}", crate::text::sanitize(&e.to_string())),
         Outcome::Unknown { error, check } => {
             format!("unknown\t{name}\t{arn}\t{error}; {}", check.words())
         }
     }
 }
 
+/// One restore's result for scripts, with the fields `list` uses.
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    name: &'a str,
+    arn: &'a str,
+    region: &'a str,
+    account: &'a str,
+    /// `restored`, `failed` or `unknown`.
+    result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    /// Why the outcome is not known: no answer came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unknown: Option<String>,
+    /// What DescribeSecret showed after no answer came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked: Option<String>,
+}
+
 fn json_line(row: &Row, outcome: &Outcome) -> String {
     let arn = row.secret.arn.as_str();
     let (region, account) = arn_region_account(arn);
-    let (result, detail) = match outcome {
-        Outcome::Restored { checked, .. } => (
-            "restored",
-            json!({"checked": checked.then_some("DescribeSecret shows it restored")}),
-        ),
-        Outcome::Failed(e) => ("failed", json!({"code": e.code, "message": e.message})),
-        Outcome::Unknown { error, check } => (
-            "unknown",
-            json!({"unknown": error.to_string(), "checked": check.token()}),
-        ),
+    let mut line = JsonLine {
+        name: &row.secret.name,
+        arn,
+        region,
+        account,
+        result: "restored",
+        code: None,
+        message: None,
+        unknown: None,
+        checked: None,
     };
-    let mut line = json!({
-        "name": row.secret.name, "arn": arn, "region": region, "account": account,
-        "result": result,
-    });
-    if let (Some(obj), Some(extra)) = (line.as_object_mut(), detail.as_object()) {
-        for (k, v) in extra {
-            if !v.is_null() {
-                obj.insert(k.clone(), v.clone());
+    match outcome {
+        Outcome::Restored { checked, .. } => {
+            line.checked = checked.then(|| "restored".to_owned());
+            if *checked {
+                line.unknown = Some("no answer came".to_owned());
             }
         }
+        Outcome::Failed(e) => {
+            line.result = "failed";
+            line.code = e.code.as_deref();
+            line.message = Some(&e.message);
+        }
+        Outcome::Unknown { error, check } => {
+            line.result = "unknown";
+            line.unknown = Some(error.to_string());
+            line.checked = check.token();
+        }
     }
-    line.to_string()
+    serde_json::to_string(&line).unwrap_or_default()
 }

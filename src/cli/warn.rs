@@ -19,7 +19,11 @@ pub fn listing(listing: &Listing, sources: &[Source], cloudtrail: bool) {
     for (report, source) in listing.reports.iter().zip(sources) {
         source_report(report, source);
     }
-    let windows = listing.rows.iter().filter(|r| r.dates.purge.is_window()).count();
+    let windows = listing
+        .rows
+        .iter()
+        .filter(|r| r.dates.purge.is_window())
+        .count();
     if windows > 0 && cloudtrail {
         say(&format!(
             "{windows} purge date(s) are 7–30-day windows: CloudTrail had no event for them \

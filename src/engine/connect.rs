@@ -18,6 +18,9 @@ use crate::store::aws::{self as aws_store, AwsOptions, AwsStore};
 use crate::store::demo::DemoStore;
 use crate::store::{SecretStore, StoreError};
 
+/// The sources, and a store for each, in source order.
+pub type Sources = (Vec<Source>, Vec<Arc<dyn SecretStore>>);
+
 /// What a demo call costs, so loading and restoring can be watched.
 pub const DEMO_LATENCY: Duration = Duration::from_millis(300);
 
@@ -46,10 +49,7 @@ pub fn read_only(flag: bool) -> bool {
 }
 
 /// The sources asked for, each with its store, in source order.
-pub async fn sources(
-    wants: &Wants,
-    now: Timestamp,
-) -> Result<(Vec<Source>, Vec<Arc<dyn SecretStore>>), StoreError> {
+pub async fn sources(wants: &Wants, now: Timestamp) -> Result<Sources, StoreError> {
     if wants.demo {
         return demo(now);
     }
@@ -110,7 +110,7 @@ fn open_audit(writes: &Writes) -> (Audit, Option<String>) {
 
 /// The demo's sources: several regions and accounts, one region not
 /// enabled and one expired SSO session, all in memory.
-fn demo(now: Timestamp) -> Result<(Vec<Source>, Vec<Arc<dyn SecretStore>>), StoreError> {
+fn demo(now: Timestamp) -> Result<Sources, StoreError> {
     let demo = DemoStore::sources(now, DEMO_LATENCY)?;
     let many = demo.len() > 1;
     let sources = demo

@@ -67,8 +67,12 @@ impl Listing {
     /// Sources that could be listed (to the end or partly).
     pub fn reachable(&self) -> usize {
         let listed = |r: &&Report| matches!(r.listed, Listed::Done { .. });
-        let partly = |r: &&Report| matches!(r.listed, Listed::Failed { scanned, .. } if scanned > 0);
-        self.reports.iter().filter(|r| listed(r) || partly(r)).count()
+        let partly =
+            |r: &&Report| matches!(r.listed, Listed::Failed { scanned, .. } if scanned > 0);
+        self.reports
+            .iter()
+            .filter(|r| listed(r) || partly(r))
+            .count()
     }
 
     /// Sources that failed (a region not enabled, or a duplicate, has not).
@@ -83,7 +87,12 @@ impl Listing {
 /// rows by each source's `DeleteSecret` events. `sources` are the
 /// engine's, in order: they say which share a region and which share
 /// credentials (to tell a region not enabled from a failure).
-pub async fn list(engine: &Engine, sources: &[Source], cloudtrail: bool, now: Timestamp) -> Listing {
+pub async fn list(
+    engine: &Engine,
+    sources: &[Source],
+    cloudtrail: bool,
+    now: Timestamp,
+) -> Listing {
     let n = engine.len();
     let identities = join_all((0..n).map(|s| engine.identify(s))).await;
     let duplicate_of: Vec<Option<SourceId>> = (0..n)
@@ -94,17 +103,18 @@ pub async fn list(engine: &Engine, sources: &[Source], cloudtrail: bool, now: Ti
                 identities[o]
                     .as_ref()
                     .is_ok_and(|other| other.account == id.account)
-                    && a.map(|a| (&a.region, &a.endpoint_url)) == b.map(|b| (&b.region, &b.endpoint_url))
+                    && a.map(|a| (&a.region, &a.endpoint_url))
+                        == b.map(|b| (&b.region, &b.endpoint_url))
             })
         })
         .collect();
     let listings = join_all((0..n).map(|s| {
         let duplicate = duplicate_of[s];
         async move {
-        match duplicate {
-            Some(_) => (Vec::new(), Ok(0)),
-            None => list_source(engine, s).await,
-        }
+            match duplicate {
+                Some(_) => (Vec::new(), Ok(0)),
+                None => list_source(engine, s).await,
+            }
         }
     }))
     .await;
@@ -133,15 +143,20 @@ pub async fn list(engine: &Engine, sources: &[Source], cloudtrail: bool, now: Ti
         listed.push(result);
     }
 
-    let dating = join_all(by_source.iter_mut().enumerate().map(|(s, rows)| async move {
-        if !cloudtrail || rows.is_empty() {
-            return Phase::Idle;
-        }
-        date_source(engine, s, rows, now).await
-    }))
+    let dating = join_all(
+        by_source
+            .iter_mut()
+            .enumerate()
+            .map(|(s, rows)| async move {
+                if !cloudtrail || rows.is_empty() {
+                    return Phase::Idle;
+                }
+                date_source(engine, s, rows, now).await
+            }),
+    )
     .await;
 
-    let listed_ok = |s: usize| matches!(listed[s], Ok(_));
+    let listed_ok = |s: usize| listed[s].is_ok();
     let same_credentials = |a: usize, b: usize| match (sources.get(a), sources.get(b)) {
         (Some(a), Some(b)) => a.profile == b.profile && a.endpoint_url == b.endpoint_url,
         _ => false,

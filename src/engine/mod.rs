@@ -16,7 +16,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::store::{
-    EventPage, EventQuery, ErrorKind, Identity, Page, SecretStore, StoreError, guard,
+    ErrorKind, EventPage, EventQuery, Identity, Page, SecretStore, StoreError, guard,
 };
 use pacer::Pacer;
 use restore::{Audit, Finished, Request, RestoreQueue};

@@ -2,8 +2,8 @@
 //! zone.
 
 use crate::app::State;
-use crate::purge::Purge;
 pub use crate::dates::{DATE_WIDTH, PURGE_WIDTH, date, deleted_by, purge_cell};
+use crate::purge::Purge;
 
 /// The zone's abbreviation (CET, PST…) at the current instant.
 pub fn zone(state: &State) -> String {
