@@ -19,12 +19,15 @@ pub async fn run(global: &Global, args: &ListArgs) -> Exit {
     progress(&format!("listing {n} source(s)…"));
     let cloudtrail = !args.no_cloudtrail;
     let listed = listing::list(&setup.engine, &setup.sources, cloudtrail, setup.now).await;
-    warn::listing(&listed, &setup.sources, cloudtrail);
+    warn::listing(&listed, &setup.sources);
     // Nothing was reached: an empty list would read as "nothing pending".
     if let exit @ Exit::Unreachable = status(&listed) {
         return exit;
     }
     let rows = keep(&listed, args, Timestamp::now());
+    if cloudtrail {
+        warn::windows(&rows);
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     let written = output::write(&mut out, args.output, &rows, &setup.tz, setup.now)
         .and_then(|()| out.flush());

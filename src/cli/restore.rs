@@ -44,7 +44,7 @@ pub async fn run(global: &Global, args: &RestoreArgs) -> Exit {
     };
     progress(&format!("looking in {} source(s)…", setup.sources.len()));
     let listed = listing::list(&setup.engine, &setup.sources, false, setup.now).await;
-    warn::listing(&listed, &setup.sources, false);
+    warn::listing(&listed, &setup.sources);
     if listed.reachable() == 0 && listed.failed() > 0 {
         return Exit::Unreachable;
     }

@@ -2,7 +2,7 @@
 //! mixed into the data on stdout.
 
 use crate::advice;
-use crate::engine::listing::{Listed, Listing, Report};
+use crate::engine::listing::{Listed, Listing, Report, Row};
 use crate::engine::sources::Source;
 use crate::engine::trail::Phase;
 use crate::store::ErrorKind;
@@ -14,17 +14,17 @@ pub fn say(text: &str) {
 }
 
 /// Every source that failed, with its fix; where CloudTrail could not be
-/// read; how many dates are only windows.
-pub fn listing(listing: &Listing, sources: &[Source], cloudtrail: bool) {
+/// read.
+pub fn listing(listing: &Listing, sources: &[Source]) {
     for (report, source) in listing.reports.iter().zip(sources) {
         source_report(report, source);
     }
-    let windows = listing
-        .rows
-        .iter()
-        .filter(|r| r.dates.purge.is_window())
-        .count();
-    if windows > 0 && cloudtrail {
+}
+
+/// How many of the rows printed have only a window for a purge date.
+pub fn windows(rows: &[&Row]) {
+    let windows = rows.iter().filter(|r| r.dates.purge.is_window()).count();
+    if windows > 0 {
         say(&format!(
             "{windows} purge date(s) are 7–30-day windows: CloudTrail had no event for them \
              (it records deletions minutes late) or could not be read"
