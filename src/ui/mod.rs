@@ -1,6 +1,8 @@
 //! Drawing: a function of `State`, nothing else.
 
+mod confirm;
 mod dates;
+mod help;
 mod hints;
 mod overlay;
 mod table;
@@ -71,12 +73,12 @@ pub fn render(frame: &mut Frame, state: &State) -> bool {
     render_hints(frame, hints, state);
 
     match state.mode() {
-        Mode::Confirm(target) => return overlay::confirm(frame, state, target),
-        Mode::ConfirmMany(bulk) => return overlay::confirm_many(frame, state, bulk),
-        Mode::Help => overlay::help(frame),
+        Mode::Confirm(target) => return confirm::confirm(frame, state, target),
+        Mode::ConfirmMany(bulk) => return confirm::confirm_many(frame, state, bulk),
+        Mode::Help => help::help(frame),
         Mode::Message => overlay::message(frame, state),
         Mode::Sources => overlay::sources(frame, state),
-        Mode::ConfirmQuit => overlay::confirm_quit(frame, state),
+        Mode::ConfirmQuit => confirm::confirm_quit(frame, state),
         Mode::List | Mode::Filter => {}
     }
     true
