@@ -1,5 +1,6 @@
 //! Drawing: a function of `State`, nothing else.
 
+mod areas;
 mod confirm;
 mod dates;
 mod help;
@@ -15,8 +16,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::{Action, Mode, State, Tone};
 use crate::keys::Scope;
-use crate::layout::{Areas, Footer, split};
+use crate::layout::Footer;
 use crate::text::{cell, char_width, sanitize, thousands};
+use areas::{Areas, split};
 
 /// The screen's areas for this state, and the footer text as drawn.
 fn layout(area: Rect, state: &State) -> (Areas, Footer) {
