@@ -12,7 +12,7 @@ pub const MAX_STATUS_LINES: usize = 3;
 pub const MAX_NOTE_LINES: usize = 2;
 
 /// The narrowest terminal a restore confirmation is drawn on; it must also
-/// be tall enough for every line of it (see `ui::overlay`).
+/// be tall enough for every line of it (see `ui::confirm`).
 pub const CONFIRM_MIN: (u16, u16) = (44, 16);
 
 /// Labels in a confirmation take this many columns.
