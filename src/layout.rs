@@ -1,9 +1,8 @@
 //! How the screen is divided, from plain facts (size, the note and status
-//! texts). `app` asks it how many rows the table shows, to keep the
-//! selection on screen; `ui` draws into the same areas. Text is wrapped
-//! here, once, so the lines measured are the lines drawn.
-
-use ratatui::layout::{Constraint, Layout, Rect};
+//! texts), in plain numbers. `app` asks it how many rows the table shows,
+//! to keep the selection on screen; `ui` stacks its areas from the same
+//! bands. Text is wrapped here, once, so the lines measured are the lines
+//! drawn.
 
 use crate::text::{sanitize, truncate, wrap};
 
@@ -13,7 +12,7 @@ pub const MAX_STATUS_LINES: usize = 3;
 pub const MAX_NOTE_LINES: usize = 2;
 
 /// The narrowest terminal a restore confirmation is drawn on; it must also
-/// be tall enough for every line of it (see `ui::overlay`).
+/// be tall enough for every line of it (see `ui::confirm`).
 pub const CONFIRM_MIN: (u16, u16) = (44, 16);
 
 /// Labels in a confirmation take this many columns.
@@ -22,15 +21,6 @@ pub const LABEL_WIDTH: usize = 10;
 /// The places (account and region) a bulk confirmation lists; more are
 /// counted on one line.
 pub const CONFIRM_MANY_PLACES: usize = 4;
-
-pub struct Areas {
-    pub header: Rect,
-    pub filter: Rect,
-    pub body: Rect,
-    pub note: Rect,
-    pub status: Rect,
-    pub hints: Rect,
-}
 
 /// The note and the status line, wrapped for `width`, as they are drawn.
 pub struct Footer {
@@ -74,31 +64,49 @@ fn lines(text: &str, width: u16, max: usize, more: &str) -> (Vec<String>, bool) 
     (parts.into_iter().map(|p| format!(" {p}")).collect(), cut)
 }
 
-pub fn split(area: Rect, footer: &Footer) -> Areas {
-    let count = |lines: &[String]| u16::try_from(lines.len()).unwrap_or(u16::MAX);
-    let [header, filter, body, note, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(count(&footer.note)),
-        Constraint::Length(count(&footer.status).max(1)),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    Areas {
-        header,
-        filter,
-        body,
-        note,
-        status,
-        hints,
+/// Lines each band of the screen takes, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bands {
+    pub header: u16,
+    pub filter: u16,
+    /// The table or the startup error: what the other bands leave.
+    pub body: u16,
+    pub note: u16,
+    /// One line even when empty, so the table does not jump when a
+    /// message comes and goes.
+    pub status: u16,
+    pub hints: u16,
+}
+
+impl Bands {
+    pub fn new(height: u16, footer: &Footer) -> Self {
+        let count = |lines: &[String]| u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        let (note, status) = (count(&footer.note), count(&footer.status).max(1));
+        let fixed = [1, 1, note, status, 1]
+            .into_iter()
+            .fold(0u16, u16::saturating_add);
+        // Too short for every band: each takes what is left, from the top.
+        let mut left = height;
+        let mut take = |want: u16| {
+            let got = want.min(left);
+            left -= got;
+            got
+        };
+        Bands {
+            header: take(1),
+            filter: take(1),
+            body: take(height.saturating_sub(fixed)),
+            note: take(note),
+            status: take(status),
+            hints: take(1),
+        }
     }
 }
 
-/// How many secrets the table shows: the body less its column titles.
-pub fn table_rows(width: u16, height: u16, footer: &Footer) -> usize {
-    let body = split(Rect::new(0, 0, width, height), footer).body;
-    usize::from(body.height.saturating_sub(1))
+/// How many secrets the table shows: the body less its column titles. The
+/// footer is already wrapped for the width, so only the height counts.
+pub fn table_rows(_width: u16, height: u16, footer: &Footer) -> usize {
+    usize::from(Bands::new(height, footer).body.saturating_sub(1))
 }
 
 #[cfg(test)]
@@ -130,5 +138,21 @@ mod tests {
         let both = Footer::new(80, Some("a note"), Some(&"word ".repeat(40)));
         assert_eq!(table_rows(80, 24, &both), 19 - 1 - 2);
         assert_eq!(table_rows(80, 3, &both), 0);
+    }
+
+    #[test]
+    fn the_bands_fill_the_height_and_a_short_screen_keeps_the_top() {
+        let footer = Footer::new(80, Some("a note"), Some(&"word ".repeat(40)));
+        let bands = |height| {
+            let b = Bands::new(height, &footer);
+            [b.header, b.filter, b.body, b.note, b.status, b.hints]
+        };
+        assert_eq!(bands(24), [1, 1, 17, 1, 3, 1]);
+        assert_eq!(bands(7), [1, 1, 0, 1, 3, 1]);
+        assert_eq!(bands(5), [1, 1, 0, 1, 2, 0]);
+        assert_eq!(bands(0), [0; 6]);
+        for height in 0..40 {
+            assert_eq!(bands(height).iter().sum::<u16>(), height);
+        }
     }
 }

@@ -8,92 +8,26 @@
 //! accounts; one region is not enabled, and one profile has an expired SSO
 //! session.
 
-use std::collections::HashMap;
+mod failing;
+mod seed;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
-use serde::Deserialize;
+
+use failing::FailingStore;
+use seed::{SEED, SEED_STAGING, SEED_US_EAST_1, suffix};
 
 use super::{
     Arn, DeletionEvent, Described, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret,
-    Principal, Receipt, SecretStore, StoreError, StoreFuture,
+    Receipt, SecretStore, StoreError, StoreFuture,
 };
 
-/// `prod` in `eu-west-1`, the busiest source.
-const SEED: &str = include_str!("../../assets/demo-secrets.json");
-/// `prod` in `us-east-1`: the same account, a few secrets.
-const SEED_US_EAST_1: &str = include_str!("../../assets/demo-secrets-us-east-1.json");
-/// `staging` in `eu-west-1`: another account.
-const SEED_STAGING: &str = include_str!("../../assets/demo-secrets-staging.json");
 const PAGE_SIZE: usize = 100;
 /// `LookupEvents` gives up to 50 events a page; smaller pages let the dates
 /// be watched firming up in the demo.
 const EVENT_PAGE_SIZE: usize = 10;
-/// The recovery window Secrets Manager applies when a request names none.
-const DEFAULT_WINDOW_DAYS: i64 = 30;
-
-#[derive(Deserialize)]
-struct Seed {
-    account: String,
-    region: String,
-    /// The principal `GetCallerIdentity` names.
-    caller: String,
-    /// The first part of the active secrets' names.
-    active_prefix: String,
-    active_secrets: usize,
-    principals: HashMap<String, SeedPrincipal>,
-    pending: Vec<SeedSecret>,
-}
-
-/// Someone who deletes secrets, as CloudTrail's `userIdentity` names them,
-/// with where they usually call from.
-#[derive(Deserialize)]
-struct SeedPrincipal {
-    kind: String,
-    arn: String,
-    short: String,
-    source_ip: String,
-    user_agent: String,
-}
-
-#[derive(Deserialize)]
-struct SeedSecret {
-    name: String,
-    #[serde(default)]
-    description: String,
-    /// Hours from now to the purge (negative: overdue), rounded to minutes.
-    due_in_hours: f64,
-    /// The recovery window it was deleted with: it was deleted this long
-    /// before its purge.
-    window_days: i64,
-    /// A key of `principals`.
-    deleted_by: String,
-    /// CloudTrail has delivered the `DeleteSecret` event.
-    #[serde(default = "yes")]
-    event: bool,
-    /// The event carries `responseElements.deletionDate`.
-    #[serde(default = "yes")]
-    event_deletion_date: bool,
-    /// Deletions before the current one, each since restored.
-    #[serde(default)]
-    earlier_deletions: Vec<SeedDeletion>,
-    /// An error code that restoring this secret answers with.
-    #[serde(default)]
-    restore_error: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct SeedDeletion {
-    /// Hours before the current deletion.
-    hours_before: f64,
-    window_days: i64,
-    deleted_by: String,
-}
-
-fn yes() -> bool {
-    true
-}
 
 #[derive(Debug, Clone)]
 struct DemoSecret {
@@ -190,128 +124,6 @@ impl DemoStore {
                 store,
             })
             .collect())
-    }
-
-    fn from_seed(json: &str, now: Timestamp, latency: Duration) -> Result<Self, StoreError> {
-        let bad_seed =
-            |m: String| StoreError::new(ErrorKind::Other, None, format!("demo data: {m}"));
-        let seed: Seed = serde_json::from_str(json).map_err(|e| bad_seed(e.to_string()))?;
-        let arn = |name: &str| {
-            Arn::new(format!(
-                "arn:aws:secretsmanager:{}:{}:secret:{name}-{}",
-                seed.region,
-                seed.account,
-                suffix(name)
-            ))
-        };
-        let at = |t: Timestamp, minutes: i64| {
-            t.checked_add(SignedDuration::from_mins(minutes))
-                .map_err(|e| bad_seed(e.to_string()))
-        };
-        let mut secrets = Vec::with_capacity(seed.pending.len() + seed.active_secrets);
-        let mut events = Vec::new();
-        for s in &seed.pending {
-            let arn = arn(&s.name);
-            let due = (s.due_in_hours * 60.0).round() as i64;
-            let deleted_at = at(now, due - s.window_days * 24 * 60)?;
-            if deleted_at >= now {
-                return Err(bad_seed(format!("{} is deleted in the future", s.name)));
-            }
-            let deletions = std::iter::once((s.window_days, &s.deleted_by)).chain(
-                s.earlier_deletions
-                    .iter()
-                    .map(|d| (d.window_days, &d.deleted_by)),
-            );
-            for (window, by) in deletions {
-                if !(7..=30).contains(&window) {
-                    return Err(bad_seed(format!("{}: a {window}-day window", s.name)));
-                }
-                if !seed.principals.contains_key(by) {
-                    return Err(bad_seed(format!("{}: no principal `{by}`", s.name)));
-                }
-            }
-            let mut deletion = |deleted_at: Timestamp, window: i64, by: &str, dated: bool| {
-                let principal = &seed.principals[by];
-                events.push(DeletionEvent {
-                    // The event is stamped within the same request.
-                    event_time: deleted_at
-                        .checked_add(SignedDuration::from_millis(jitter(&s.name)))
-                        .map_err(|e| bad_seed(e.to_string()))?,
-                    arn: Some(arn.clone()),
-                    name: Some(s.name.clone()),
-                    deletion_date: if dated {
-                        Some(at(deleted_at, window * 24 * 60)?)
-                    } else {
-                        None
-                    },
-                    // AWS leaves out a window that was not asked for; the
-                    // event without a date shows the one that was.
-                    recovery_window_days: (window != DEFAULT_WINDOW_DAYS || !dated)
-                        .then_some(window),
-                    forced: false,
-                    principal: Arc::new(Principal {
-                        kind: Some(principal.kind.clone()),
-                        arn: Some(principal.arn.clone()),
-                        short: Some(principal.short.clone()),
-                    }),
-                    source_ip: Some(principal.source_ip.clone()),
-                    user_agent: Some(principal.user_agent.clone()),
-                });
-                Ok(())
-            };
-            if s.event {
-                deletion(
-                    deleted_at,
-                    s.window_days,
-                    &s.deleted_by,
-                    s.event_deletion_date,
-                )?;
-            }
-            for earlier in &s.earlier_deletions {
-                let before = (earlier.hours_before * 60.0).round() as i64;
-                deletion(
-                    at(deleted_at, -before)?,
-                    earlier.window_days,
-                    &earlier.deleted_by,
-                    true,
-                )?;
-            }
-            secrets.push(DemoSecret {
-                arn,
-                name: s.name.clone(),
-                description: (!s.description.is_empty()).then(|| s.description.clone()),
-                deleted_date: Some(deleted_at),
-                restore_error: s.restore_error.clone(),
-            });
-        }
-        events.sort_by_key(|e| std::cmp::Reverse(e.event_time));
-        // Active secrets, interleaved so pending ones turn up on every page.
-        let teams = ["orders", "payments", "identity", "search", "ledger", "mail"];
-        for i in 0..seed.active_secrets {
-            let team = teams[i % teams.len()];
-            let name = format!("{}/{team}/service-{i:04}", seed.active_prefix);
-            let at = (i * 7919) % (secrets.len() + 1);
-            secrets.insert(
-                at,
-                DemoSecret {
-                    arn: arn(&name),
-                    name,
-                    description: None,
-                    deleted_date: None,
-                    restore_error: None,
-                },
-            );
-        }
-        Ok(DemoStore {
-            secrets: Mutex::new(secrets),
-            events,
-            latency,
-            events_latency: latency * 3,
-            region: seed.region,
-            account: seed.account,
-            caller: seed.caller,
-            seeded_at: (now, Instant::now()),
-        })
     }
 
     pub fn region(&self) -> &str {
@@ -451,48 +263,6 @@ impl SecretStore for DemoStore {
     }
 }
 
-/// A source whose every call fails the same way, after the usual latency:
-/// a region not enabled, or credentials the SDK cannot refresh.
-struct FailingStore {
-    /// What Secrets Manager and CloudTrail answer.
-    error: StoreError,
-    /// What STS answers.
-    identity_error: StoreError,
-    latency: Duration,
-}
-
-impl FailingStore {
-    fn fail<T>(&self, error: &StoreError) -> StoreFuture<'_, T> {
-        let error = error.clone();
-        Box::pin(async move {
-            tokio::time::sleep(self.latency).await;
-            Err(error)
-        })
-    }
-}
-
-impl SecretStore for FailingStore {
-    fn list_page(&self, _: Option<String>) -> StoreFuture<'_, Page> {
-        self.fail(&self.error)
-    }
-
-    fn restore(&self, _: Arn) -> StoreFuture<'_, Receipt> {
-        self.fail(&self.error)
-    }
-
-    fn describe(&self, _: Arn) -> StoreFuture<'_, Described> {
-        self.fail(&self.error)
-    }
-
-    fn identity(&self) -> StoreFuture<'_, Identity> {
-        self.fail(&self.identity_error)
-    }
-
-    fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
-        self.fail(&self.error)
-    }
-}
-
 fn not_found() -> StoreError {
     StoreError::new(
         ErrorKind::NotFound,
@@ -513,30 +283,6 @@ fn offset(token: Option<String>) -> Result<usize, StoreError> {
             )
         }),
     }
-}
-
-fn hash(name: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-    }
-    h
-}
-
-/// Secrets Manager appends six random characters to a name; a stable
-/// stand-in keeps demo ARNs the same from run to run.
-fn suffix(name: &str) -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let h = hash(name);
-    (0..6)
-        .map(|i| char::from(ALPHABET[((h >> (i * 8)) % ALPHABET.len() as u64) as usize]))
-        .collect()
-}
-
-/// How long after the request CloudTrail stamps its event: under a second,
-/// the same from run to run.
-fn jitter(name: &str) -> i64 {
-    (hash(name) >> 48) as i64 % 1000
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! Drawing: a function of `State`, nothing else.
 
+mod areas;
+mod confirm;
 mod dates;
+mod help;
 mod hints;
 mod overlay;
 mod table;
@@ -13,8 +16,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::{Action, Mode, State, Tone};
 use crate::keys::Scope;
-use crate::layout::{Areas, Footer, split};
+use crate::layout::Footer;
 use crate::text::{cell, char_width, sanitize, thousands};
+use areas::{Areas, split};
 
 /// The screen's areas for this state, and the footer text as drawn.
 fn layout(area: Rect, state: &State) -> (Areas, Footer) {
@@ -71,12 +75,12 @@ pub fn render(frame: &mut Frame, state: &State) -> bool {
     render_hints(frame, hints, state);
 
     match state.mode() {
-        Mode::Confirm(target) => return overlay::confirm(frame, state, target),
-        Mode::ConfirmMany(bulk) => return overlay::confirm_many(frame, state, bulk),
-        Mode::Help => overlay::help(frame),
+        Mode::Confirm(target) => return confirm::confirm(frame, state, target),
+        Mode::ConfirmMany(bulk) => return confirm::confirm_many(frame, state, bulk),
+        Mode::Help => help::help(frame),
         Mode::Message => overlay::message(frame, state),
         Mode::Sources => overlay::sources(frame, state),
-        Mode::ConfirmQuit => overlay::confirm_quit(frame, state),
+        Mode::ConfirmQuit => confirm::confirm_quit(frame, state),
         Mode::List | Mode::Filter => {}
     }
     true

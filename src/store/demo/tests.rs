@@ -1,4 +1,7 @@
 //! The demo stores behave as Secrets Manager and CloudTrail do.
+use std::collections::HashMap;
+
+use super::seed::Seed;
 use super::*;
 use crate::purge::{self, Purge};
 

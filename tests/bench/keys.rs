@@ -1,0 +1,190 @@
+//! P-keys: a keystroke, a move, a page and a restore result at 100,000
+//! rows, each one `update` plus one 160x50 frame.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use reprieve::app::{Action, Msg, Source, State, update};
+use reprieve::store::{EventPage, Page};
+use tui_input::InputRequest;
+
+use crate::data::{PAGE, REGIONS, ROWS, arn_in, event, listing_page, now, source_of};
+
+type Screen = Terminal<TestBackend>;
+
+fn draw(terminal: &mut Screen, state: &State) {
+    terminal
+        .draw(|frame| {
+            reprieve::ui::render(frame, state);
+        })
+        .expect("a frame");
+}
+
+/// A state holding every row, listed and dated by CloudTrail, over
+/// `sources` sources that each hold an equal share.
+pub fn loaded(sources: usize) -> (State, Screen) {
+    let list: Vec<Source> = (0..sources)
+        .map(|s| Source {
+            region: Some(REGIONS[s].to_owned()),
+            ..Source::default()
+        })
+        .collect();
+    let mut state = State::with_sources(list, jiff::tz::TimeZone::UTC, now());
+    let size = Msg::Resize {
+        width: 160,
+        height: 50,
+    };
+    update(&mut state, size);
+    state.start();
+    let pages = ROWS / PAGE;
+    for p in 0..pages {
+        let source = p % sources;
+        let last = p + sources >= pages;
+        let page = Page {
+            next_token: (!last).then(|| (p + sources).to_string()),
+            ..listing_page(p, sources)
+        };
+        let generation = state.feeds()[source].load.generation;
+        update(
+            &mut state,
+            Msg::PageLoaded {
+                source,
+                generation,
+                page,
+            },
+        );
+    }
+    let chunks = ROWS / 50;
+    for chunk in 0..chunks {
+        let source = source_of(chunk * 50, sources);
+        let last = (chunk + 1..chunks).all(|c| source_of(c * 50, sources) != source);
+        let events = (chunk * 50..(chunk + 1) * 50)
+            .map(|i| event(i, sources))
+            .collect();
+        let page = EventPage {
+            events,
+            unreadable: 0,
+            next_token: (!last).then(|| chunk.to_string()),
+        };
+        let generation = state.feeds()[source].trail.generation;
+        update(
+            &mut state,
+            Msg::DeletionsLoaded {
+                source,
+                generation,
+                page,
+            },
+        );
+    }
+    assert_eq!(state.list().len(), ROWS);
+    assert_eq!(state.estimated(), 0, "every row dated");
+    let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("a test terminal");
+    draw(&mut terminal, &state);
+    (state, terminal)
+}
+
+struct Samples(Vec<Duration>);
+
+impl Samples {
+    fn time(&mut self, state: &mut State, terminal: &mut Screen, msg: Msg) {
+        let started = Instant::now();
+        update(state, msg);
+        draw(terminal, state);
+        self.0.push(started.elapsed());
+    }
+
+    fn report(mut self, what: &str) {
+        self.0.sort();
+        let at = |q: f64| self.0[((self.0.len() - 1) as f64 * q).round() as usize];
+        let (median, p99) = (at(0.5), at(0.99));
+        let ok = median <= Duration::from_millis(2) && p99 <= Duration::from_millis(8);
+        println!(
+            "  {what:<28} median {:>7.3} ms   p99 {:>7.3} ms   ({} samples)   limit 2 / 8 ms   {}",
+            median.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3,
+            self.0.len(),
+            if ok { "ok" } else { "OVER" }
+        );
+    }
+}
+
+pub fn keys(sources: usize) {
+    println!(
+        "P-keys: one update and one 160x50 frame, {ROWS} rows loaded from {sources} source(s)"
+    );
+    let started = Instant::now();
+    let (mut state, mut terminal) = loaded(sources);
+    println!(
+        "  (loading {ROWS} rows and their CloudTrail events took {:.2?})",
+        started.elapsed()
+    );
+
+    let mut typing = Samples(Vec::new());
+    for round in 0..20 {
+        update(&mut state, Msg::Action(Action::OpenFilter));
+        for c in ["service-0", "prod/", "ledger"][round % 3].chars() {
+            let msg = Msg::FilterEdit(InputRequest::InsertChar(c));
+            typing.time(&mut state, &mut terminal, msg);
+        }
+        for _ in 0..3 {
+            let msg = Msg::FilterEdit(InputRequest::DeletePrevChar);
+            typing.time(&mut state, &mut terminal, msg);
+        }
+        typing.time(&mut state, &mut terminal, Msg::Action(Action::ClearFilter));
+    }
+    typing.report("filter keystroke");
+
+    let mut moving = Samples(Vec::new());
+    for i in 0..300 {
+        let action = match i % 10 {
+            0 => Action::PageDown,
+            5 => Action::Bottom,
+            9 => Action::Top,
+            _ => Action::Down,
+        };
+        moving.time(&mut state, &mut terminal, Msg::Action(action));
+    }
+    moving.report("moving the selection");
+
+    // A refresh: the same rows again, page by page.
+    let mut pages = Samples(Vec::new());
+    update(&mut state, Msg::Action(Action::Refresh));
+    let generation = state.load().generation;
+    for p in 0..300 {
+        let page = listing_page(p * 3, sources);
+        let page = Page {
+            next_token: Some("more".into()),
+            ..page
+        };
+        pages.time(
+            &mut state,
+            &mut terminal,
+            Msg::PageLoaded {
+                source: 0,
+                generation,
+                page,
+            },
+        );
+    }
+    pages.report("a page arriving");
+
+    let mut restores = Samples(Vec::new());
+    for i in 0..300 {
+        let row = state
+            .list()
+            .get(&arn_in(i * 311, sources))
+            .expect("a listed row");
+        let target = reprieve::app::Target::of(row.source(), &row.secret, &row.dates);
+        let msg = Msg::RestoreFinished {
+            target,
+            outcome: reprieve::app::Outcome::Restored {
+                request_id: None,
+                checked: false,
+            },
+        };
+        restores.time(&mut state, &mut terminal, msg);
+    }
+    restores.report("a restore result");
+    println!();
+}
