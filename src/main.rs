@@ -22,6 +22,24 @@ fn main() -> ExitCode {
         eprintln!("reprieve: {e:#}");
         return ExitCode::from(2);
     }
+    // A subcommand is the command line, which never touches the terminal.
+    // One thread does: the work is waiting on the network, and a second
+    // thread would only add handing over.
+    if args.command.is_some() {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("reprieve: cannot start the async runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let exit = runtime.block_on(reprieve::cli::run(&args));
+        runtime.shutdown_timeout(Duration::from_millis(100));
+        return ExitCode::from(exit.map_or(0, |e| e.code()));
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -29,11 +47,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // A subcommand is the command line, which never touches the terminal.
-    if let Some(exit) = runtime.block_on(reprieve::cli::run(&args)) {
-        runtime.shutdown_timeout(Duration::from_millis(100));
-        return ExitCode::from(exit.code());
-    }
     let result = runtime.block_on(dashboard(&args.global));
     // Quitting never waits for a slow AWS call to finish.
     runtime.shutdown_timeout(Duration::from_millis(100));

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::engine::listing::Row;
 use crate::purge::Purge;
-use crate::store::arn_region_account;
 
 /// The fields of `list`, in every format.
 #[derive(Debug, Serialize)]
@@ -28,7 +27,7 @@ pub struct Record<'a> {
 impl<'a> Record<'a> {
     pub fn of(row: &'a Row) -> Self {
         let arn = row.secret.arn.as_str();
-        let (region, account) = arn_region_account(arn);
+        let (region, account) = (row.secret.arn.region(), row.secret.arn.account());
         let purge = row.dates.purge;
         Record {
             name: &row.secret.name,
@@ -52,7 +51,17 @@ impl<'a> Record<'a> {
 /// dropped, never rounded up: an earliest purge is never shown later than
 /// it is.
 pub fn rfc3339(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    // Plain arithmetic and one `format!`: three a row, 100,000 rows.
+    let dt = jiff::tz::Offset::UTC.to_datetime(t);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    )
 }
 
 #[cfg(test)]
@@ -81,5 +90,7 @@ mod tests {
         assert_eq!(r.purge_earliest, "2026-12-06T14:03:09Z");
         assert_eq!(r.purge_latest, "2026-12-29T14:03:09Z");
         assert_eq!((r.purge_from, r.deleted_by), ("window", None));
+        let early: Timestamp = "0999-01-02T03:04:05Z".parse().unwrap();
+        assert_eq!(rfc3339(early), "0999-01-02T03:04:05Z");
     }
 }

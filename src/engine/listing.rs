@@ -3,7 +3,7 @@
 //! time through `update`; both share the engine's calls, caps and pacing,
 //! and the dating in `trail`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use futures_util::future::join_all;
 use jiff::Timestamp;
@@ -119,27 +119,22 @@ pub async fn list(
     }))
     .await;
 
-    // Each secret once, with the first source that listed it.
-    let mut owner: HashMap<Arn, SourceId> = HashMap::new();
-    for (source, (pending, _)) in listings.iter().enumerate() {
-        for secret in pending {
-            owner.entry(secret.arn.clone()).or_insert(source);
-        }
-    }
-    let mut by_source: Vec<HashMap<Arn, Row>> = vec![HashMap::new(); n];
+    // Each secret once, with the first source that listed it. A single
+    // source needs no check: an ARN is listed once.
+    let mut seen: HashSet<Arn> = HashSet::new();
+    let mut by_source: Vec<Vec<Row>> = Vec::with_capacity(n);
     let mut listed = Vec::with_capacity(n);
     for (source, (pending, result)) in listings.into_iter().enumerate() {
-        for secret in pending {
-            if owner.get(&secret.arn) == Some(&source) {
-                let dates = purge::read(secret.deleted_date, now, None);
-                let row = Row {
-                    source,
-                    secret,
-                    dates,
-                };
-                by_source[source].insert(row.secret.arn.clone(), row);
-            }
-        }
+        let rows = pending
+            .into_iter()
+            .filter(|secret| n == 1 || seen.insert(secret.arn.clone()))
+            .map(|secret| Row {
+                source,
+                dates: purge::read(secret.deleted_date, now, None),
+                secret,
+            })
+            .collect();
+        by_source.push(rows);
         listed.push(result);
     }
 
@@ -186,11 +181,9 @@ pub async fn list(
             }
         })
         .collect();
-    let mut rows: Vec<Row> = by_source
-        .into_iter()
-        .flat_map(HashMap::into_values)
-        .collect();
-    rows.sort_by(|a, b| a.key().cmp(&b.key()));
+    let mut rows: Vec<Row> = by_source.into_iter().flatten().collect();
+    // ARNs are unique: no two keys tie.
+    rows.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
     Listing { rows, reports }
 }
 
@@ -218,17 +211,17 @@ async fn list_source(engine: &Engine, source: SourceId) -> Listed1 {
 }
 
 /// Reads CloudTrail for one source's rows until every page is read.
-async fn date_source(
-    engine: &Engine,
-    source: SourceId,
-    rows: &mut HashMap<Arn, Row>,
-    now: Timestamp,
-) -> Phase {
+async fn date_source(engine: &Engine, source: SourceId, rows: &mut [Row], now: Timestamp) -> Phase {
     let mut trail = Trail::default();
-    let undated = rows.values().map(|r| r.secret.deleted_date);
+    let undated = rows.iter().map(|r| r.secret.deleted_date);
     let Some(mut query) = trail.start(undated, now) else {
         return Phase::Idle;
     };
+    let index: HashMap<Arn, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.secret.arn.clone(), i))
+        .collect();
     loop {
         let page = match engine.lookup_deletions(source, query).await {
             Ok(page) => page,
@@ -239,9 +232,10 @@ async fn date_source(
         };
         let (next, events) = trail.page(page);
         let changes = {
-            let listed = |arn: &Arn| rows.get(arn).map(|r| &r.secret);
+            let rows = &*rows;
+            let listed = |arn: &Arn| index.get(arn).map(|&i| &rows[i].secret);
             let undated = |dated: &dyn Fn(&Arn) -> bool| -> Vec<PendingSecret> {
-                rows.values()
+                rows.iter()
                     .filter(|r| !r.dates.from_cloudtrail() && !dated(&r.secret.arn))
                     .map(|r| r.secret.clone())
                     .collect()
@@ -249,8 +243,8 @@ async fn date_source(
             trail.date_page(events, now, listed, undated)
         };
         for (arn, dates) in changes {
-            if let Some(row) = rows.get_mut(&arn) {
-                row.dates = dates;
+            if let Some(&i) = index.get(&arn) {
+                rows[i].dates = dates;
             }
         }
         match next {

@@ -24,7 +24,7 @@ use super::SourceId;
 use super::pacer::{self, Pacer};
 use crate::audit::{self, AuditLog, Line};
 use crate::store::guard::READ_ONLY;
-use crate::store::{Arn, Described, ErrorKind, SecretStore, StoreError, arn_region_account};
+use crate::store::{Arn, Described, ErrorKind, SecretStore, StoreError};
 
 /// Restores waiting on an answer at once, over every source.
 pub const IN_FLIGHT: usize = 16;
@@ -350,7 +350,7 @@ impl RestoreQueue {
         let Audit::On(log) = &self.audit else {
             return Ok(());
         };
-        let (region, account) = arn_region_account(request.arn.as_str());
+        let (region, account) = (request.arn.region(), request.arn.account());
         let id = format!("{}-{seq}", self.run);
         log.record(&Line {
             time: Timestamp::now().to_string(),

@@ -23,6 +23,16 @@ impl Arn {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The region the ARN names: `arn:aws:secretsmanager:REGION:…`.
+    pub fn region(&self) -> &str {
+        arn_region_account(&self.0).0
+    }
+
+    /// The account the ARN names: `arn:aws:secretsmanager:…:ACCOUNT:…`.
+    pub fn account(&self) -> &str {
+        arn_region_account(&self.0).1
+    }
 }
 
 impl fmt::Display for Arn {

@@ -179,7 +179,7 @@ async fn listing_regions(url: &str, regions: &[&str]) -> (usize, Duration) {
     (state.list().len(), started.elapsed())
 }
 
-fn boto3(url: &str) -> Option<(usize, f64)> {
+pub fn boto3(url: &str) -> Option<(usize, f64)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = std::env::var_os("REPRIEVE_BENCH_PYTHON")
         .map(std::path::PathBuf::from)

@@ -8,8 +8,12 @@
 //!   from a local `ListSecrets` stand-in (another process), against a bare
 //!   boto3 paginator on the same stand-in.
 //!
+//! - P-cli: `reprieve list -o jsonl` of the same, the binary with stdout
+//!   piped, against the same boto3 paginator.
+//!
 //! Wall-clock figures depend on the machine: they are printed, never asserted.
 
+mod cli;
 mod data;
 mod keys;
 mod list;
@@ -59,5 +63,8 @@ fn main() {
     }
     if run("restore") {
         restore_many();
+    }
+    if run("cli") {
+        cli::cli();
     }
 }

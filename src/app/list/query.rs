@@ -2,38 +2,9 @@
 //! query searches only what the shorter one matched.
 
 use super::{Id, SecretList};
-use crate::app::feeds::arn_region_account;
 
-/// A query read as a name to search for and places to keep to:
-/// `prod @eu-west-1` is names containing "prod" in eu-west-1, and `@2109`
-/// rows of an account starting with 2109. Without `@`, the whole query is
-/// the name, spaces and all.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(super) struct Scope {
-    name: String,
-    places: Vec<String>,
-}
-
-impl Scope {
-    fn parse(query: &str) -> Scope {
-        if !query.contains('@') {
-            return Scope {
-                name: query.to_owned(),
-                places: Vec::new(),
-            };
-        }
-        let (places, words): (Vec<&str>, Vec<&str>) =
-            query.split_whitespace().partition(|w| w.starts_with('@'));
-        Scope {
-            name: words.join(" "),
-            places: places
-                .into_iter()
-                .map(|p| p.trim_start_matches('@').to_owned())
-                .filter(|p| !p.is_empty())
-                .collect(),
-        }
-    }
-}
+/// The filter's grammar, shared with `list --filter`.
+pub(super) type Scope = crate::filter::Query;
 
 impl SecretList {
     pub fn set_query(&mut self, query: &str) {
@@ -84,13 +55,6 @@ impl SecretList {
 
     /// Every `@` word names the row's region or account (a prefix will do).
     fn in_scope(&self, id: Id) -> bool {
-        if self.scope.places.is_empty() {
-            return true;
-        }
-        let (region, account) = arn_region_account(self.row(id).secret.arn.as_str());
-        self.scope
-            .places
-            .iter()
-            .all(|p| region.starts_with(p.as_str()) || account.starts_with(p.as_str()))
+        self.scope.in_scope(self.row(id).secret.arn.as_str())
     }
 }
