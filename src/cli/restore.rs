@@ -261,6 +261,15 @@ async fn restore_all(
             return finish(Err(e));
         }
     }
+    let summary = if failed == 0 {
+        format!("restored {total} of {total}")
+    } else {
+        format!(
+            "restored {} of {total}; {failed} failed or unknown",
+            total - failed
+        )
+    };
+    warn::say(&summary);
     match finish(out.flush()) {
         Exit::Done if failed > 0 => Exit::Partial,
         other => other,
