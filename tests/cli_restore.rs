@@ -306,3 +306,45 @@ fn a_killed_restore_leaves_a_sent_line_for_every_call_received() {
     let missing: Vec<&String> = received.difference(&sent).collect();
     assert!(missing.is_empty(), "received with no line: {missing:?}");
 }
+
+/// SIGTERM in the middle: no more leave, those sent get their answers (or
+/// are recorded unknown), every sent line has exactly one outcome line, and
+/// the exit says partial.
+#[test]
+fn sigterm_stops_the_queue_and_leaves_one_outcome_per_restore_sent() {
+    let dir = temp_dir("term");
+    let log = dir.join("audit.jsonl");
+    let fake = FakeAws::start(pending(30));
+    fake.set_restore_latency(Duration::from_millis(400));
+    let mut child = reprieve(&fake.url(), "us-east-1", &["restore", "-", "--yes"])
+        .args(["--audit-log", log.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let names: String = (0..30).map(|i| format!("app/{i:02}\n")).collect();
+    child.stdin.take().unwrap().write_all(names.as_bytes()).unwrap();
+    let started = Instant::now();
+    while fake.restores().len() < 5 {
+        assert!(started.elapsed() < Duration::from_secs(20), "no restores arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", err(&out));
+    let received = fake.restores().len();
+    assert!(received < 30, "the queue stopped: {received} sent");
+    let lines = audit(&log);
+    let sent: Vec<&Value> = lines.iter().filter(|l| l["result"] == "sent").collect();
+    assert_eq!(sent.len(), received, "a sent line for each call, no more");
+    for s in &sent {
+        let outcomes = lines
+            .iter()
+            .filter(|l| l["id"] == s["id"] && l["result"] != "sent")
+            .count();
+        assert_eq!(outcomes, 1, "{s}");
+    }
+    assert!(err(&out).contains("interrupted"), "{}", err(&out));
+}
