@@ -13,7 +13,8 @@ Exit codes (list and restore):
   1  partial: a restore failed or is unknown, or a source could not be listed
   2  usage: bad flags, an unknown or ambiguous secret, a restore refused
      (read-only, or no --yes without a terminal)
-  3  nothing reachable: no credentials, or every source failed";
+  3  nothing reachable: no credentials, or every source failed
+  141  the reader of stdout went away (`reprieve list | head -1`)";
 
 /// Find AWS Secrets Manager secrets that are scheduled for deletion, and
 /// restore them before their recovery window ends.

@@ -324,14 +324,28 @@ fn sigterm_stops_the_queue_and_leaves_one_outcome_per_restore_sent() {
         .spawn()
         .unwrap();
     let names: String = (0..30).map(|i| format!("app/{i:02}\n")).collect();
-    child.stdin.take().unwrap().write_all(names.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(names.as_bytes())
+        .unwrap();
     let started = Instant::now();
     while fake.restores().len() < 5 {
-        assert!(started.elapsed() < Duration::from_secs(20), "no restores arrived");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no restores arrived"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", err(&out));
     let received = fake.restores().len();
