@@ -13,7 +13,8 @@ use super::{Exit, finish, progress, setup, warn};
 use crate::args::{Global, RestoreArgs, RestoreFormat};
 use crate::engine::connect;
 use crate::engine::listing::{self, Listing, Row};
-use crate::engine::restore::{Outcome, Request};
+use crate::engine::restore::{Check, Finished, Outcome, Request};
+use crate::store::{ErrorKind, StoreError};
 use crate::engine::sources::Source;
 use crate::store::arn_region_account;
 use crate::store::guard::READ_ONLY;
@@ -224,7 +225,11 @@ async fn restore_all(
                     .to_owned(),
                 principal: places.principals.get(row.source).cloned().flatten(),
             };
-            async move { (row, engine.restore(request, || {}).await) }
+            // A task each: they go on while the loop below waits, and
+            // through a drain after an interrupt.
+            let engine = engine.clone();
+            let task = tokio::spawn(async move { engine.restore(request, || {}).await });
+            async move { (*row, task.await) }
         })
         .collect();
     let mut out = BufWriter::new(io::stdout().lock());
@@ -246,6 +251,15 @@ async fn restore_all(
             }
         };
         let Some((row, finished)) = next else { break };
+        // A task that panicked may have sent its call: unknown, never failed.
+        let finished = finished.unwrap_or_else(|e| Finished {
+            outcome: Outcome::Unknown {
+                error: StoreError::new(ErrorKind::Other, None, format!("reprieve failed: {e}"))
+                    .unanswered(),
+                check: Check::NotAsked("reprieve failed before it could check"),
+            },
+            stopped: None,
+        });
         done += 1;
         failed += usize::from(!matches!(finished.outcome, Outcome::Restored { .. }));
         progress(&format!("{done} of {total} done"));
