@@ -14,10 +14,10 @@ use crate::args::{Global, RestoreArgs, RestoreFormat};
 use crate::engine::connect;
 use crate::engine::listing::{self, Listing, Row};
 use crate::engine::restore::{Check, Finished, Outcome, Request};
-use crate::store::{ErrorKind, StoreError};
 use crate::engine::sources::Source;
 use crate::store::arn_region_account;
 use crate::store::guard::READ_ONLY;
+use crate::store::{ErrorKind, StoreError};
 
 /// How long restores already sent get to answer after an interrupt.
 const DRAIN: Duration = Duration::from_secs(3);
