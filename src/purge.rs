@@ -311,6 +311,7 @@ mod tests {
             name: "db".into(),
             description: None,
             deleted_date: ts(deleted),
+            last_accessed: None,
         }
     }
 

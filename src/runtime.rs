@@ -249,6 +249,50 @@ pub fn perform(engine: &Engine, tx: &UnboundedSender<Msg>, effect: Effect) -> Co
                 error,
             },
         ),
+        Effect::LookupReads {
+            source,
+            generation,
+            query,
+        } => spawn(
+            tx,
+            async move {
+                let msg = match engine.lookup_reads(source, query).await {
+                    Ok(page) => Msg::ReadsLoaded {
+                        source,
+                        generation,
+                        page,
+                    },
+                    Err(error) => {
+                        tracing::warn!(source, %error, "reads lookup failed");
+                        Msg::ReadsFailed {
+                            source,
+                            generation,
+                            error,
+                        }
+                    }
+                };
+                vec![msg]
+            },
+            move |error| Msg::ReadsFailed {
+                source,
+                generation,
+                error,
+            },
+        ),
+        Effect::Describe { source, arn } => {
+            let failed = arn.clone();
+            spawn(
+                tx,
+                async move {
+                    let result = engine.describe(source, arn.clone()).await;
+                    vec![Msg::Described { arn, result }]
+                },
+                move |error| Msg::Described {
+                    arn: failed,
+                    result: Err(error),
+                },
+            );
+        }
         Effect::Quit => return ControlFlow::Break(()),
     }
     ControlFlow::Continue(())

@@ -37,6 +37,9 @@ impl SecretStore for Buggy {
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async { Ok(EventPage::default()) })
     }
+    fn failed_reads(&self, _: EventQuery) -> StoreFuture<'_, reprieve::store::ReadPage> {
+        Box::pin(async { Ok(reprieve::store::ReadPage::default()) })
+    }
     fn identity(&self) -> StoreFuture<'_, Identity> {
         Box::pin(async {
             Ok(Identity {

@@ -58,6 +58,9 @@ impl SecretStore for HalfHung {
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async { Ok(EventPage::default()) })
     }
+    fn failed_reads(&self, _: EventQuery) -> StoreFuture<'_, reprieve::store::ReadPage> {
+        Box::pin(async { Ok(reprieve::store::ReadPage::default()) })
+    }
     fn identity(&self) -> StoreFuture<'_, Identity> {
         Box::pin(std::future::pending())
     }
@@ -144,6 +147,9 @@ impl SecretStore for Clocked {
     }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async { Ok(EventPage::default()) })
+    }
+    fn failed_reads(&self, _: EventQuery) -> StoreFuture<'_, reprieve::store::ReadPage> {
+        Box::pin(async { Ok(reprieve::store::ReadPage::default()) })
     }
     fn identity(&self) -> StoreFuture<'_, Identity> {
         Box::pin(std::future::pending())

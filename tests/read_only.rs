@@ -40,6 +40,10 @@ impl SecretStore for Recording {
         self.note("LookupEvents");
         Box::pin(async { Ok(EventPage::default()) })
     }
+    fn failed_reads(&self, _: EventQuery) -> StoreFuture<'_, reprieve::store::ReadPage> {
+        self.note("LookupEvents");
+        Box::pin(async { Ok(reprieve::store::ReadPage::default()) })
+    }
     fn identity(&self) -> StoreFuture<'_, Identity> {
         self.note("GetCallerIdentity");
         Box::pin(async {

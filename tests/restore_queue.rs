@@ -102,10 +102,18 @@ impl SecretStore for Scripted {
     fn describe(&self, _: Arn) -> StoreFuture<'_, Described> {
         self.describes.fetch_add(1, Ordering::SeqCst);
         let deleted_date = self.described;
-        Box::pin(async move { Ok(Described { deleted_date }) })
+        Box::pin(async move {
+            Ok(Described {
+                deleted_date,
+                ..Described::default()
+            })
+        })
     }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async { Ok(EventPage::default()) })
+    }
+    fn failed_reads(&self, _: EventQuery) -> StoreFuture<'_, reprieve::store::ReadPage> {
+        Box::pin(async { Ok(reprieve::store::ReadPage::default()) })
     }
     fn identity(&self) -> StoreFuture<'_, Identity> {
         Box::pin(std::future::pending())

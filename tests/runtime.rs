@@ -256,6 +256,9 @@ impl SecretStore for Recording {
             Ok(page)
         })
     }
+    fn failed_reads(&self, query: EventQuery) -> StoreFuture<'_, reprieve::store::ReadPage> {
+        self.inner.failed_reads(query)
+    }
 }
 
 /// A name as the table shows it stands for `full`: whole, or cut with "…".
@@ -367,6 +370,9 @@ impl SecretStore for Stalled {
     }
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        Box::pin(std::future::pending())
+    }
+    fn failed_reads(&self, _: EventQuery) -> StoreFuture<'_, reprieve::store::ReadPage> {
         Box::pin(std::future::pending())
     }
     fn describe(&self, _: Arn) -> StoreFuture<'_, reprieve::store::Described> {

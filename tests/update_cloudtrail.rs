@@ -48,7 +48,11 @@ fn cloudtrail_dates_arriving_after_the_listing_resort_rows_and_keep_the_selectio
             },
         },
     );
-    assert!(effects.is_empty(), "one page, no token: the lookup is done");
+    // One page, no token: the dating is done, and the reads come next.
+    assert!(
+        matches!(effects.as_slice(), [Effect::LookupReads { source: 0, .. }]),
+        "{effects:?}"
+    );
     assert_eq!(
         names(&state),
         ["new-7-day-window", "old-30-day-window"],

@@ -10,6 +10,14 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if state.startup_error().is_some() && !matches!(action, Refresh | Quit | ShowSources) {
         return vec![];
     }
+    if let (Up | Down, Mode::Details { scroll, .. }) = (action, &mut state.mode) {
+        *scroll = if action == Up {
+            scroll.saturating_sub(1)
+        } else {
+            scroll.saturating_add(1)
+        };
+        return vec![];
+    }
     if let (Up | Down, Mode::ConfirmMany(bulk)) = (action, &mut state.mode) {
         // The names of a bulk confirmation scroll; the list stays put.
         let last = bulk.targets.len().saturating_sub(1);
@@ -93,10 +101,30 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Mode::ConfirmMany(bulk) => return confirm_many(state, bulk.targets),
             other => state.mode = other,
         },
-        Cancel | CloseHelp | CloseMessage | CloseSources => state.mode = Mode::List,
+        Cancel | CloseHelp | CloseMessage | CloseSources | CloseDetails => {
+            state.mode = Mode::List;
+        }
         ShowMessage if state.status.is_some() => state.mode = Mode::Message,
         ShowMessage => {}
         ShowSources => state.mode = Mode::Sources,
+        AskedFirst => {
+            let on = !state.list.asked_first();
+            state.list.set_asked_first(on);
+        }
+        ShowDetails => {
+            let Some(row) = state.list.selected() else {
+                return vec![];
+            };
+            let (arn, source) = (row.secret.arn.clone(), row.source());
+            state.mode = Mode::Details {
+                arn: arn.clone(),
+                scroll: 0,
+            };
+            // Asked once, on demand: the listing has the rest.
+            if !state.described.contains_key(&arn) {
+                return vec![Effect::Describe { source, arn }];
+            }
+        }
         // A second listing beside the first would double the calls against
         // an account-wide quota.
         Refresh if state.loading() => {

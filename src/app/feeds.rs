@@ -4,6 +4,7 @@
 
 use crate::store::{Identity, StoreError};
 
+use crate::engine::reads::ReadLookup;
 use crate::engine::trail::Trail;
 
 pub use crate::engine::SourceId;
@@ -36,6 +37,11 @@ pub struct Feed {
     pub load: Load,
     /// CloudTrail's `DeleteSecret` events: exact purge dates and who deleted.
     pub trail: Trail,
+    /// CloudTrail's refused `GetSecretValue` events: who still asks.
+    pub reads: ReadLookup,
+    /// The next page of reads, held while a deletion lookup runs: dates
+    /// come first.
+    pub parked: Option<crate::store::EventQuery>,
 }
 
 /// What the sources pane says of a feed.
@@ -56,6 +62,18 @@ impl Feed {
             source,
             ..Feed::default()
         }
+    }
+
+    /// How this source's secrets' ARNs begin (`arn:aws:secretsmanager:
+    /// REGION:ACCOUNT:secret:`), once STS has named the account.
+    pub fn arn_prefix(&self) -> Option<String> {
+        let identity = self.identity.as_ref()?;
+        let partition = identity.arn.split(':').nth(1).filter(|p| !p.is_empty())?;
+        let region = self.source.region.as_deref()?;
+        Some(format!(
+            "arn:{partition}:secretsmanager:{region}:{}:secret:",
+            identity.account
+        ))
     }
 
     /// The account, from STS or from the rows' ARNs' owner.

@@ -13,7 +13,7 @@ mod order;
 mod query;
 mod selection;
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
@@ -22,6 +22,7 @@ use selection::Selection;
 
 use super::feeds::SourceId;
 use super::names::{Names, WidthCounts};
+use crate::engine::reads::ReadStats;
 use crate::purge::Dates;
 use crate::store::{Arn, PendingSecret, StoreError};
 
@@ -53,10 +54,15 @@ pub struct Row {
     source: u32,
     /// That source's load generation that last listed this row.
     seen: u32,
+    /// Refused reads since the deletion: something still asks for it.
+    reads: Option<Box<ReadStats>>,
+    /// Ordered ahead of the rest: still asked for, with that order on.
+    first: bool,
 }
 
-/// Soonest possible purge first; name and ARN keep ties stable.
-type Key<'a> = (Timestamp, &'a str, &'a str);
+/// Soonest possible purge first (the rows still asked for before the
+/// rest, when that order is on); name and ARN keep ties stable.
+type Key<'a> = (bool, Timestamp, &'a str, &'a str);
 
 impl Row {
     pub fn source(&self) -> SourceId {
@@ -65,10 +71,22 @@ impl Row {
 
     fn key(&self) -> Key<'_> {
         (
+            !self.first,
             self.dates.purge.earliest(),
             &self.secret.name,
             self.secret.arn.as_str(),
         )
+    }
+
+    /// What is known of its refused reads; `None` when none was counted.
+    pub fn reads(&self) -> Option<&ReadStats> {
+        self.reads.as_deref()
+    }
+
+    /// Something asked for it after the deletion, or it was read the day it
+    /// was deleted.
+    pub fn in_use(&self) -> bool {
+        self.reads.is_some() || self.secret.in_use_when_deleted()
     }
 }
 
@@ -87,7 +105,8 @@ pub struct SecretList {
     /// Rows by id; `None` is a free slot.
     slab: Vec<Option<Row>>,
     free: Vec<Id>,
-    by_arn: HashMap<Arn, Id>,
+    /// Ordered, so that a name is found by its ARN's prefix.
+    by_arn: BTreeMap<Arn, Id>,
     /// Every row, in order.
     order: Vec<Id>,
     /// The rows that match the filter, in order.
@@ -98,6 +117,10 @@ pub struct SecretList {
     widths: WidthCounts,
     /// Rows whose purge is only known as a window.
     estimated: usize,
+    /// Rows with refused reads.
+    asked: usize,
+    /// The rows still asked for come first.
+    asked_first: bool,
     query: String,
     /// The query, read: a name and `@` region or account words.
     scope: Scope,
@@ -289,6 +312,8 @@ impl SecretList {
             restore: RestoreState::Idle,
             source: small(source),
             seen,
+            reads: None,
+            first: false,
         };
         let arn = row.secret.arn.clone();
         let name = row.secret.name.clone();
@@ -314,6 +339,9 @@ impl SecretList {
         self.count_estimate(id, -1);
         let row = self.slab[id as usize].take()?;
         self.by_arn.remove(&row.secret.arn);
+        if row.reads.is_some() {
+            self.asked -= 1;
+        }
         self.names.clear(id);
         self.free.push(id);
         Some(row)
@@ -333,5 +361,75 @@ impl SecretList {
         {
             self.estimated = self.estimated.saturating_add_signed(delta);
         }
+    }
+}
+
+/// What refused reads do to the rows, and the order that puts the rows
+/// still asked for first.
+impl SecretList {
+    /// The listed secret named `name` whose ARN starts `prefix`
+    /// (`arn:…:secret:`): the ARN is the prefix, the name, `-` and six
+    /// characters.
+    pub fn by_name(&self, prefix: &str, name: &str) -> Option<&Arn> {
+        let start = format!("{prefix}{name}-");
+        self.by_arn
+            .range(Arn::new(start.as_str())..)
+            .map(|(arn, _)| arn)
+            .take_while(|arn| arn.as_str().starts_with(&start))
+            .find(|arn| arn.as_str().len() == start.len() + 6)
+    }
+
+    /// Counts one refused read on the row of `arn`; `false` when it is not
+    /// listed, or the read came before its deletion.
+    pub fn add_read(&mut self, arn: &Arn, read: &crate::store::FailedRead) -> bool {
+        let Some(&id) = self.by_arn.get(arn) else {
+            return false;
+        };
+        if read.event_time < self.row(id).secret.deleted_date {
+            return false;
+        }
+        let first = self.asked_first && self.row(id).reads.is_none();
+        if first {
+            self.unplace(id);
+        }
+        let row = self.row_mut(id);
+        let newly = row.reads.is_none();
+        row.reads.get_or_insert_with(Box::default).add(read);
+        if newly {
+            self.asked += 1;
+        }
+        if first {
+            self.row_mut(id).first = true;
+            self.place(vec![id]);
+        }
+        true
+    }
+
+    /// Rows with refused reads.
+    pub fn asked(&self) -> usize {
+        self.asked
+    }
+
+    pub fn asked_first(&self) -> bool {
+        self.asked_first
+    }
+
+    /// Puts the rows still asked for first, or back into purge order.
+    pub fn set_asked_first(&mut self, on: bool) {
+        if self.asked_first == on {
+            return;
+        }
+        self.asked_first = on;
+        for id in self.order.clone() {
+            let row = self.row_mut(id);
+            row.first = on && row.reads.is_some();
+        }
+        let mut order = std::mem::take(&mut self.order);
+        order.sort_by(|&a, &b| self.compare(a, b));
+        self.order = order;
+        let mut visible = std::mem::take(&mut self.visible);
+        visible.sort_by(|&a, &b| self.compare(a, b));
+        self.visible = visible;
+        self.reconcile();
     }
 }

@@ -1,6 +1,7 @@
 //! Sources answering: who they are, their pages, and CloudTrail's events.
 
 use super::*;
+use crate::engine::reads;
 
 /// Two sources that reach the same account and region are one: the later
 /// one stops listing.
@@ -185,6 +186,89 @@ pub(super) fn on_deletions(
             query,
         }],
         None if state.feeds[source].trail.take_again() => look_up_deletions(state, source),
+        None => look_up_reads(state, source),
+    }
+}
+
+/// Once its dates are read, asks CloudTrail who still asks for this
+/// source's secrets; a lookup held while dates were read goes on.
+pub(super) fn look_up_reads(state: &mut State, source: SourceId) -> Vec<Effect> {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return vec![];
+    };
+    if feed.trail.reading() {
+        return vec![];
+    }
+    if let Some(query) = feed.parked.take() {
+        let generation = feed.reads.generation;
+        return vec![Effect::LookupReads {
+            source,
+            generation,
+            query,
+        }];
+    }
+    let oldest = state
+        .list
+        .rows()
+        .filter(|r| r.source() == source)
+        .map(|r| r.secret.deleted_date)
+        .min();
+    let feed = &mut state.feeds[source];
+    match oldest.and_then(|oldest| feed.reads.start(oldest, state.now)) {
+        Some(query) => vec![Effect::LookupReads {
+            source,
+            generation: feed.reads.generation,
+            query,
+        }],
+        None => vec![],
+    }
+}
+
+/// A page of refused reads: each counted once on the row it names, by ARN,
+/// partial ARN or name; the next page unless the budget is spent. While a
+/// deletion lookup runs, the next page waits for it.
+pub(super) fn on_reads(
+    state: &mut State,
+    source: SourceId,
+    generation: u64,
+    page: crate::store::ReadPage,
+) -> Vec<Effect> {
+    let Some(feed) = state.feeds.get_mut(source) else {
+        return vec![];
+    };
+    if generation != feed.reads.generation {
+        return vec![];
+    }
+    let prefix = feed.arn_prefix();
+    for read in &page.reads {
+        if !state.feeds[source].reads.first_time(read) {
+            continue;
+        }
+        let (arn, name) = reads::names(&read.secret_id);
+        let listed = arn
+            .and_then(|a| match a {
+                reads::SecretRef::Arn(a) => state.list.shared_arn(&Arn::new(a)).cloned(),
+                reads::SecretRef::Name(_) => None,
+            })
+            .or_else(|| match (name, &prefix) {
+                (reads::SecretRef::Name(n), Some(p)) => state.list.by_name(p, n).cloned(),
+                _ => None,
+            });
+        if let Some(arn) = listed {
+            state.list.add_read(&arn, read);
+        }
+    }
+    let feed = &mut state.feeds[source];
+    match feed.reads.page(&page) {
+        Some(query) if feed.trail.reading() => {
+            feed.parked = Some(query);
+            vec![]
+        }
+        Some(query) => vec![Effect::LookupReads {
+            source,
+            generation,
+            query,
+        }],
         None => vec![],
     }
 }

@@ -61,6 +61,8 @@ pub struct State {
     hidden: bool,
     /// Restores stopped (the audit log failed): why.
     stopped: Option<String>,
+    /// `DescribeSecret`'s answers, by ARN, for the details pane.
+    described: HashMap<Arn, Result<crate::store::Described, StoreError>>,
 }
 
 /// Read access for drawing and tests; only `update` changes the state.
@@ -201,6 +203,7 @@ impl State {
             shown_at: None,
             hidden: false,
             stopped: None,
+            described: HashMap::new(),
         }
     }
 
@@ -233,6 +236,36 @@ impl State {
     /// How long the loop has run, by the clock keys are judged by.
     pub fn uptime(&self) -> Duration {
         self.uptime
+    }
+
+    /// `DescribeSecret`'s answer for `arn`, once it came.
+    pub fn described(&self, arn: &Arn) -> Option<&Result<crate::store::Described, StoreError>> {
+        self.described.get(arn)
+    }
+
+    /// Refused reads are known back to this instant in every source that
+    /// read them (the latest of their starts), and how many events were
+    /// read; `None` before any lookup ended.
+    pub fn reads_checked(&self) -> Option<(Timestamp, usize)> {
+        let done = self
+            .feeds
+            .iter()
+            .filter_map(|f| Some((f.reads.checked_since()?, f.reads.events)));
+        done.fold(
+            None,
+            |acc: Option<(Timestamp, usize)>, (since, events)| match acc {
+                Some((s, e)) => Some((s.max(since), e + events)),
+                None => Some((since, events)),
+            },
+        )
+    }
+
+    /// A source's reads lookup failed: the counts there are unknown.
+    pub fn reads_failed(&self) -> Option<&StoreError> {
+        self.feeds.iter().find_map(|f| match &f.reads.phase {
+            crate::engine::reads::ReadPhase::Failed(e) => Some(e),
+            _ => None,
+        })
     }
 
     /// Why restores are stopped, when the audit log failed.
@@ -280,7 +313,7 @@ impl State {
         let note = self
             .startup_error()
             .is_none()
-            .then(|| self.dates_note())
+            .then(|| self.notes())
             .flatten();
         let status = self.status.as_ref().map(|s| s.text.as_str());
         Footer::new(width, note.as_deref(), status)
@@ -297,6 +330,38 @@ impl State {
     /// Rows whose purge is only known as a 7–30-day window.
     pub fn estimated(&self) -> usize {
         self.list.estimated()
+    }
+
+    /// The note under the table: why dates are estimates, and how far back
+    /// refused reads were checked.
+    pub fn notes(&self) -> Option<String> {
+        let reads = self.reads_note();
+        match (self.dates_note(), reads) {
+            (Some(d), Some(r)) => Some(format!("{d} {r}")),
+            (d, r) => d.or(r),
+        }
+    }
+
+    /// How far back refused reads are known, or why they are not: one
+    /// sentence, once a lookup has ended.
+    pub fn reads_note(&self) -> Option<String> {
+        if self.list.is_empty() {
+            return None;
+        }
+        if let Some(e) = self.reads_failed() {
+            return Some(if e.kind == ErrorKind::AccessDenied {
+                "Refused reads are unknown: allow cloudtrail:LookupEvents to see who still asks."
+                    .to_owned()
+            } else {
+                format!("Refused reads are unknown: CloudTrail could not be read ({e}).")
+            });
+        }
+        let (since, events) = self.reads_checked()?;
+        Some(format!(
+            "Reads checked since {} ({} events).",
+            crate::dates::date(&self.tz, since),
+            crate::text::thousands(events)
+        ))
     }
 
     /// Why some dates are estimates, or why nobody is named: one sentence.
@@ -476,7 +541,29 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                 && generation == feed.trail.generation
             {
                 feed.trail.failed(error);
+                return listing::look_up_reads(state, source);
             }
+            vec![]
+        }
+        Msg::ReadsLoaded {
+            source,
+            generation,
+            page,
+        } => listing::on_reads(state, source, generation, page),
+        Msg::ReadsFailed {
+            source,
+            generation,
+            error,
+        } => {
+            if let Some(feed) = state.feeds.get_mut(source)
+                && generation == feed.reads.generation
+            {
+                feed.reads.failed(error);
+            }
+            vec![]
+        }
+        Msg::Described { arn, result } => {
+            state.described.insert(arn, result);
             vec![]
         }
     }

@@ -10,7 +10,9 @@ use super::feeds::{self, SourceId};
 use super::marks::Bulk;
 use crate::engine::restore::{Outcome, Request};
 use crate::purge::Dates;
-use crate::store::{Arn, EventPage, EventQuery, Identity, Page, PendingSecret, StoreError};
+use crate::store::{
+    Arn, Described, EventPage, EventQuery, Identity, Page, PendingSecret, ReadPage, StoreError,
+};
 
 /// What a key asks for. The keymap in `keys` maps key presses to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +36,11 @@ pub enum Action {
     CloseMessage,
     ShowSources,
     CloseSources,
+    /// The rows still asked for first, or back to soonest purge first.
+    AskedFirst,
+    /// Everything known of the selected secret.
+    ShowDetails,
+    CloseDetails,
     /// Mark or unmark the selected secret.
     ToggleMark,
     /// Mark every shown secret, or unmark them when all are marked.
@@ -153,6 +160,21 @@ pub enum Msg {
         generation: u64,
         error: StoreError,
     },
+    ReadsLoaded {
+        source: SourceId,
+        generation: u64,
+        page: ReadPage,
+    },
+    ReadsFailed {
+        source: SourceId,
+        generation: u64,
+        error: StoreError,
+    },
+    /// `DescribeSecret` answered, for the details pane.
+    Described {
+        arn: Arn,
+        result: Result<Described, StoreError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +190,17 @@ pub enum Effect {
     },
     Restore(Target),
     /// A CloudTrail `LookupEvents` page; the runtime paces these per feed.
+    /// A page of CloudTrail's refused reads; paced with the deletions.
+    LookupReads {
+        source: SourceId,
+        generation: u64,
+        query: EventQuery,
+    },
+    /// `DescribeSecret`, for what the listing lacks (the details pane).
+    Describe {
+        source: SourceId,
+        arn: Arn,
+    },
     LookupDeletions {
         source: SourceId,
         generation: u64,
@@ -188,6 +221,11 @@ pub enum Mode {
     Message,
     /// Every source: identity, state, last error and its fix.
     Sources,
+    /// Everything known of one secret; the pane scrolls.
+    Details {
+        arn: Arn,
+        scroll: usize,
+    },
     /// Restores are queued or in flight: quit anyway?
     ConfirmQuit,
 }

@@ -83,6 +83,7 @@ mod tests {
                 name: name.into(),
                 description: None,
                 deleted_date: purge - SignedDuration::from_hours(7 * 24),
+                last_accessed: None,
             },
             dates: Dates {
                 deleted_at: None,

@@ -81,6 +81,7 @@ mod tests {
                 name: "db".into(),
                 description: None,
                 deleted_date: deleted,
+                last_accessed: None,
             },
             dates: purge::read(deleted, now, None),
         };

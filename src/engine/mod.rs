@@ -6,6 +6,7 @@
 pub mod connect;
 pub mod listing;
 pub mod pacer;
+pub mod reads;
 pub mod restore;
 pub mod sources;
 pub mod trail;
@@ -16,7 +17,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::store::{
-    ErrorKind, EventPage, EventQuery, Identity, Page, SecretStore, StoreError, guard,
+    ErrorKind, EventPage, EventQuery, Identity, Page, ReadPage, SecretStore, StoreError, guard,
 };
 use pacer::Pacer;
 use restore::{Audit, Finished, Request, RestoreQueue};
@@ -144,6 +145,32 @@ impl Engine {
         }
         let _permit = self.cap.acquire().await;
         store.deletion_events(query).await
+    }
+
+    /// One page of refused reads of one source, paced with its deletion
+    /// lookups under the same quota.
+    pub async fn lookup_reads(
+        &self,
+        source: SourceId,
+        query: EventQuery,
+    ) -> Result<ReadPage, StoreError> {
+        let store = self.store(source)?;
+        if let Some(pacer) = self.lookups.get(source) {
+            pacer.wait().await;
+        }
+        let _permit = self.cap.acquire().await;
+        store.failed_reads(query).await
+    }
+
+    /// `DescribeSecret` of one secret, under the cap.
+    pub async fn describe(
+        &self,
+        source: SourceId,
+        arn: crate::store::Arn,
+    ) -> Result<crate::store::Described, StoreError> {
+        let store = self.store(source)?;
+        let _permit = self.cap.acquire().await;
+        store.describe(arn).await
     }
 
     /// One restore, through the queue.

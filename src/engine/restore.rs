@@ -372,12 +372,15 @@ impl RestoreQueue {
 /// After no answer: restored, still scheduled, gone, or still unknown.
 async fn check(store: &dyn SecretStore, arn: &Arn, error: StoreError) -> Outcome {
     match store.describe(arn.clone()).await {
-        Ok(Described { deleted_date: None }) => Outcome::Restored {
+        Ok(Described {
+            deleted_date: None, ..
+        }) => Outcome::Restored {
             request_id: None,
             checked: true,
         },
         Ok(Described {
             deleted_date: Some(_),
+            ..
         }) => Outcome::Unknown {
             error,
             check: Check::StillScheduled,

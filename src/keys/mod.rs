@@ -20,10 +20,11 @@ pub enum Scope {
     Sources,
     ConfirmMany,
     ConfirmQuit,
+    Details,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 8] = [
+    pub const ALL: [Scope; 9] = [
         Scope::List,
         Scope::Filter,
         Scope::Confirm,
@@ -32,6 +33,7 @@ impl Scope {
         Scope::Sources,
         Scope::ConfirmMany,
         Scope::ConfirmQuit,
+        Scope::Details,
     ];
 
     pub fn of(mode: &Mode) -> Self {
@@ -44,6 +46,7 @@ impl Scope {
             Mode::Sources => Scope::Sources,
             Mode::ConfirmMany(_) => Scope::ConfirmMany,
             Mode::ConfirmQuit => Scope::ConfirmQuit,
+            Mode::Details { .. } => Scope::Details,
         }
     }
 
@@ -57,6 +60,7 @@ impl Scope {
             Scope::Sources => "Sources",
             Scope::ConfirmMany => "Restore of the marked secrets",
             Scope::ConfirmQuit => "Quit with restores on their way",
+            Scope::Details => "Details of a secret",
         }
     }
 }

@@ -20,6 +20,7 @@ fn confirming() -> Mode {
         name: "x".into(),
         description: None,
         deleted_date: at,
+        last_accessed: None,
     };
     Mode::Confirm(Target::of(0, &secret, &crate::purge::read(at, at, None)))
 }
@@ -33,6 +34,10 @@ fn mode_of(scope: Scope) -> Mode {
         Scope::Message => Mode::Message,
         Scope::Sources => Mode::Sources,
         Scope::ConfirmQuit => Mode::ConfirmQuit,
+        Scope::Details => Mode::Details {
+            arn: Arn::new("arn:x"),
+            scroll: 0,
+        },
         Scope::ConfirmMany => Mode::ConfirmMany(crate::app::marks::Bulk {
             targets: Vec::new(),
             typed: String::new(),

@@ -29,6 +29,7 @@ fn listed(rows: u16, mins: &[i64]) -> State {
             name: format!("s{i}"),
             description: None,
             deleted_date: now + SignedDuration::from_mins(*m) + SignedDuration::from_secs(20),
+            last_accessed: None,
         })
         .collect();
     let page = Page {

@@ -17,10 +17,10 @@ use errors::classify;
 use jiff::Timestamp;
 use tokio::sync::Mutex;
 
-use super::cloudtrail::{self, Read, read_event};
+use super::cloudtrail::{self, Read, parse_failed_read, read_event};
 use super::{
-    Arn, Described, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret, Receipt,
-    SecretStore, StoreError, StoreFuture,
+    Arn, Described, Details, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret,
+    ReadPage, Receipt, SecretStore, StoreError, StoreFuture,
 };
 
 /// The SDK defaults reprieve was tested with, pinned so an SDK upgrade
@@ -165,10 +165,42 @@ impl AwsStore {
             .send()
             .await
             .map_err(classify)?;
-        let deleted_date = out
-            .deleted_date()
-            .and_then(|d| Timestamp::from_nanosecond(d.as_nanos()).ok());
-        Ok(Described { deleted_date })
+        let time = |d: Option<&aws_sdk_secretsmanager::primitives::DateTime>| {
+            d.and_then(|d| Timestamp::from_nanosecond(d.as_nanos()).ok())
+        };
+        let details = Details {
+            kms_key_id: out.kms_key_id().map(str::to_owned),
+            rotation_enabled: out.rotation_enabled(),
+            rotation_days: out
+                .rotation_rules()
+                .and_then(|r| r.automatically_after_days()),
+            last_rotated: time(out.last_rotated_date()),
+            next_rotation: time(out.next_rotation_date()),
+            tags: out
+                .tags()
+                .iter()
+                .map(|t| {
+                    let text = |s: Option<&str>| s.unwrap_or_default().to_owned();
+                    (text(t.key()), text(t.value()))
+                })
+                .collect(),
+            owning_service: out.owning_service().map(str::to_owned),
+            primary_region: out.primary_region().map(str::to_owned),
+            created: time(out.created_date()),
+            last_changed: time(out.last_changed_date()),
+            replication: out
+                .replication_status()
+                .iter()
+                .map(|r| {
+                    let status = r.status().map_or("", |s| s.as_str()).to_owned();
+                    (r.region().unwrap_or_default().to_owned(), status)
+                })
+                .collect(),
+        };
+        Ok(Described {
+            deleted_date: time(out.deleted_date()),
+            details,
+        })
     }
 
     async fn who(&self) -> Result<Identity, StoreError> {
@@ -184,17 +216,22 @@ impl AwsStore {
         })
     }
 
-    async fn lookup(&self, query: EventQuery) -> Result<EventPage, StoreError> {
+    /// One `LookupEvents` page of the events named `name`.
+    async fn events(
+        &self,
+        name: &str,
+        query: EventQuery,
+    ) -> Result<aws_sdk_cloudtrail::operation::lookup_events::LookupEventsOutput, StoreError> {
         let client = self.client().await?.trail;
         let attribute = LookupAttribute::builder()
             .attribute_key(LookupAttributeKey::EventName)
-            .attribute_value(cloudtrail::EVENT_NAME)
+            .attribute_value(name)
             .build()
             .map_err(|e| StoreError::new(ErrorKind::Other, None, e.to_string()))?;
         let time = |t: Timestamp| {
             aws_sdk_cloudtrail::primitives::DateTime::from_millis(t.as_millisecond())
         };
-        let out = client
+        client
             .lookup_events()
             .lookup_attributes(attribute)
             .start_time(time(query.start))
@@ -203,7 +240,34 @@ impl AwsStore {
             .set_next_token(query.token)
             .send()
             .await
-            .map_err(classify)?;
+            .map_err(classify)
+    }
+
+    async fn reads(&self, query: EventQuery) -> Result<ReadPage, StoreError> {
+        let out = self.events(cloudtrail::READ_EVENT_NAME, query).await?;
+        let mut page = ReadPage {
+            next_token: out.next_token.filter(|t| !t.is_empty()),
+            ..ReadPage::default()
+        };
+        for event in out.events.unwrap_or_default() {
+            page.events += 1;
+            let at = event
+                .event_time
+                .and_then(|t| Timestamp::from_millisecond(t.to_millis().ok()?).ok());
+            page.oldest = match (page.oldest, at) {
+                (Some(o), Some(a)) => Some(o.min(a)),
+                (o, a) => o.or(a),
+            };
+            match event.cloud_trail_event.as_deref() {
+                Some(json) => page.reads.extend(parse_failed_read(json)),
+                None => page.unreadable += 1,
+            }
+        }
+        Ok(page)
+    }
+
+    async fn lookup(&self, query: EventQuery) -> Result<EventPage, StoreError> {
+        let out = self.events(cloudtrail::EVENT_NAME, query).await?;
         let mut page = EventPage {
             next_token: out.next_token.filter(|t| !t.is_empty()),
             ..EventPage::default()
@@ -238,6 +302,10 @@ impl SecretStore for AwsStore {
 
     fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage> {
         Box::pin(async move { self.settle(self.lookup(query).await).await })
+    }
+
+    fn failed_reads(&self, query: EventQuery) -> StoreFuture<'_, ReadPage> {
+        Box::pin(async move { self.settle(self.reads(query).await).await })
     }
 
     fn identity(&self) -> StoreFuture<'_, Identity> {
@@ -334,5 +402,9 @@ fn pending_from_entry(entry: &SecretListEntry) -> Option<PendingSecret> {
         name: entry.name().unwrap_or_default().to_owned(),
         description: entry.description().map(str::to_owned),
         deleted_date,
+        last_accessed: entry
+            .last_accessed_date()
+            .and_then(|d| Timestamp::from_nanosecond(d.as_nanos()).ok())
+            .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date()),
     })
 }

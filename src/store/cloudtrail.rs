@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use jiff::civil::DateTime;
 use serde_json::Value;
 
-use super::{Arn, DeletionEvent, Principal};
+use super::{Arn, DeletionEvent, FailedRead, Principal};
 
 /// The `LookupEvents` attribute value that selects deletions.
 pub const EVENT_NAME: &str = "DeleteSecret";
@@ -48,6 +48,36 @@ pub fn read_event(json: &str) -> Read {
         Some(e) => Read::Deletion(e),
         None => Read::Unreadable,
     }
+}
+
+/// The `LookupEvents` attribute value that selects reads.
+pub const READ_EVENT_NAME: &str = "GetSecretValue";
+
+/// A `GetSecretValue` that Secrets Manager refused because the secret is
+/// scheduled for deletion, if the event is one. A successful read, an
+/// `AccessDeniedException` or another refusal is not: only this wording
+/// (and the older "was deleted") says the secret itself was asked for
+/// after its deletion.
+pub fn parse_failed_read(json: &str) -> Option<FailedRead> {
+    let v: Value = serde_json::from_str(json).ok()?;
+    if text(&v, "eventSource").is_some_and(|s| s != EVENT_SOURCE)
+        || text(&v, "eventName") != Some(READ_EVENT_NAME)
+        || text(&v, "errorCode") != Some("InvalidRequestException")
+    {
+        return None;
+    }
+    let message = text(&v, "errorMessage")?.to_ascii_lowercase();
+    if !(message.contains("marked for deletion") || message.contains("because it was deleted")) {
+        return None;
+    }
+    let request = v.get("requestParameters").unwrap_or(&Value::Null);
+    Some(FailedRead {
+        event_time: v.get("eventTime").and_then(timestamp)?,
+        event_id: text(&v, "eventID").map(str::to_owned),
+        secret_id: text(request, "secretId")?.to_owned(),
+        principal: Arc::new(principal(v.get("userIdentity").unwrap_or(&Value::Null))),
+        source_ip: text(&v, "sourceIPAddress").map(str::to_owned),
+    })
 }
 
 /// The deletion a `CloudTrailEvent` describes, if it describes one.
@@ -301,6 +331,51 @@ mod tests {
         );
         assert!(parse_event(&null).is_some());
         assert_eq!(read_event("not json"), Read::Unreadable);
+    }
+
+    fn read(error: Option<(&str, &str)>, secret_id: &str) -> String {
+        let error = error.map_or(String::new(), |(code, message)| {
+            format!(r#""errorCode": "{code}", "errorMessage": "{message}","#)
+        });
+        format!(
+            r#"{{"eventTime": "2026-11-30T10:00:00Z", "eventSource": "secretsmanager.amazonaws.com",
+                "eventName": "GetSecretValue", "eventID": "e-1", {error}
+                "userIdentity": {{"type": "AssumedRole",
+                    "arn": "arn:aws:sts::1:assumed-role/payments/payments-api"}},
+                "sourceIPAddress": "10.0.3.7",
+                "requestParameters": {{"secretId": "{secret_id}"}}, "responseElements": null}}"#
+        )
+    }
+
+    #[test]
+    fn only_a_read_refused_as_deleted_is_a_failed_read() {
+        let marked =
+            "You can't perform this operation on the secret because it was marked for deletion.";
+        let r =
+            parse_failed_read(&read(Some(("InvalidRequestException", marked)), "prod/db")).unwrap();
+        assert_eq!(r.secret_id, "prod/db");
+        assert_eq!(r.event_time, ts("2026-11-30T10:00:00Z"));
+        assert_eq!(r.principal.short.as_deref(), Some("payments-api"));
+        assert_eq!(r.source_ip.as_deref(), Some("10.0.3.7"));
+        assert_eq!(r.event_id.as_deref(), Some("e-1"));
+        let older = "You can't perform this operation on the secret because it was deleted.";
+        assert!(parse_failed_read(&read(Some(("InvalidRequestException", older)), "x")).is_some());
+        // A success, a denial, or another refusal does not count.
+        assert_eq!(parse_failed_read(&read(None, "prod/db")), None);
+        let denied = (
+            "AccessDeniedException",
+            "User is not authorized to perform GetSecretValue",
+        );
+        assert_eq!(parse_failed_read(&read(Some(denied), "prod/db")), None);
+        let other = (
+            "InvalidRequestException",
+            "You provided a parameter value that is not valid",
+        );
+        assert_eq!(parse_failed_read(&read(Some(other), "prod/db")), None);
+        let delete = read(Some(("InvalidRequestException", marked)), "x")
+            .replace("GetSecretValue", "DeleteSecret");
+        assert_eq!(parse_failed_read(&delete), None);
+        assert_eq!(parse_failed_read("not json"), None);
     }
 
     #[test]

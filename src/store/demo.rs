@@ -20,8 +20,8 @@ use failing::FailingStore;
 use seed::{SEED, SEED_STAGING, SEED_US_EAST_1, suffix};
 
 use super::{
-    Arn, DeletionEvent, Described, ErrorKind, EventPage, EventQuery, Identity, Page, PendingSecret,
-    Receipt, SecretStore, StoreError, StoreFuture,
+    Arn, DeletionEvent, Described, Details, ErrorKind, EventPage, EventQuery, FailedRead, Identity,
+    Page, PendingSecret, ReadPage, Receipt, SecretStore, StoreError, StoreFuture,
 };
 
 const PAGE_SIZE: usize = 100;
@@ -36,6 +36,7 @@ struct DemoSecret {
     description: Option<String>,
     /// When `DeleteSecret` was called, while the secret is pending.
     deleted_date: Option<Timestamp>,
+    last_accessed: Option<jiff::civil::Date>,
     restore_error: Option<String>,
 }
 
@@ -52,6 +53,8 @@ pub struct DemoStore {
     /// Every `DeleteSecret` event CloudTrail holds, newest first. A restore
     /// leaves them be, as CloudTrail does.
     events: Vec<DeletionEvent>,
+    /// Every refused `GetSecretValue` CloudTrail holds, newest first.
+    reads: Vec<FailedRead>,
     latency: Duration,
     /// CloudTrail answers slower than Secrets Manager.
     events_latency: Duration,
@@ -153,6 +156,7 @@ impl DemoStore {
                         name: s.name.clone(),
                         description: s.description.clone(),
                         deleted_date: s.deleted_date?,
+                        last_accessed: s.last_accessed,
                     })
                 })
                 .collect(),
@@ -177,6 +181,30 @@ impl DemoStore {
                 .iter()
                 .map(|e| (*e).clone())
                 .collect(),
+            unreadable: 0,
+            next_token: (stop < matching.len()).then(|| stop.to_string()),
+        })
+    }
+
+    fn reads_at(&self, query: EventQuery, now: Timestamp) -> Result<ReadPage, StoreError> {
+        let start = offset(query.token)?;
+        let end = query.end.unwrap_or(now);
+        let matching: Vec<&FailedRead> = self
+            .reads
+            .iter()
+            .filter(|r| (query.start..=end).contains(&r.event_time))
+            .collect();
+        let stop = (start + EVENT_PAGE_SIZE).min(matching.len());
+        let reads: Vec<FailedRead> = matching
+            .get(start..stop)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| (*r).clone())
+            .collect();
+        Ok(ReadPage {
+            events: reads.len(),
+            oldest: reads.last().map(|r| r.event_time),
+            reads,
             unreadable: 0,
             next_token: (stop < matching.len()).then(|| stop.to_string()),
         })
@@ -209,6 +237,17 @@ impl DemoStore {
         match secrets.iter().find(|s| &s.arn == arn) {
             Some(secret) => Ok(Described {
                 deleted_date: secret.deleted_date,
+                details: Details {
+                    created: secret
+                        .deleted_date
+                        .map(|d| d - jiff::SignedDuration::from_hours(24 * 400)),
+                    last_changed: secret.deleted_date,
+                    tags: vec![(
+                        "team".to_owned(),
+                        secret.name.split('/').nth(1).unwrap_or("").to_owned(),
+                    )],
+                    ..Details::default()
+                },
             }),
             None => Err(not_found()),
         }
@@ -259,6 +298,13 @@ impl SecretStore for DemoStore {
         Box::pin(async move {
             tokio::time::sleep(self.events_latency).await;
             self.events_at(query, self.now())
+        })
+    }
+
+    fn failed_reads(&self, query: EventQuery) -> StoreFuture<'_, ReadPage> {
+        Box::pin(async move {
+            tokio::time::sleep(self.events_latency).await;
+            self.reads_at(query, self.now())
         })
     }
 }

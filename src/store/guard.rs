@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::{
-    Arn, Described, ErrorKind, EventPage, EventQuery, Identity, Page, Receipt, SecretStore,
-    StoreError, StoreFuture,
+    Arn, Described, ErrorKind, EventPage, EventQuery, Identity, Page, ReadPage, Receipt,
+    SecretStore, StoreError, StoreFuture,
 };
 
 /// Why a write was refused in read-only mode.
@@ -45,5 +45,9 @@ impl SecretStore for ReadOnly {
 
     fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage> {
         self.0.deletion_events(query)
+    }
+
+    fn failed_reads(&self, query: EventQuery) -> StoreFuture<'_, ReadPage> {
+        self.0.failed_reads(query)
     }
 }

@@ -65,6 +65,22 @@ pub struct PendingSecret {
     /// The `DeletedDate` stamp exactly as Secrets Manager reported it: on AWS
     /// the moment `DeleteSecret` was called (see `purge`).
     pub deleted_date: Timestamp,
+    /// `LastAccessedDate`: AWS keeps only the day.
+    pub last_accessed: Option<jiff::civil::Date>,
+}
+
+impl PendingSecret {
+    /// It was read on the day it was deleted or the day before: something
+    /// used it up to the end.
+    pub fn in_use_when_deleted(&self) -> bool {
+        let Some(accessed) = self.last_accessed else {
+            return false;
+        };
+        let deleted = jiff::tz::Offset::UTC.to_datetime(self.deleted_date).date();
+        deleted
+            .yesterday()
+            .is_ok_and(|day_before| accessed >= day_before)
+    }
 }
 
 impl PendingSecret {
@@ -109,6 +125,33 @@ pub struct DeletionEvent {
     pub principal: Arc<Principal>,
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
+}
+
+/// A `GetSecretValue` refused because its secret is scheduled for
+/// deletion: something still asks for the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedRead {
+    pub event_time: Timestamp,
+    /// CloudTrail's `eventID`: a read seen twice counts once.
+    pub event_id: Option<String>,
+    /// `requestParameters.secretId`: a name, a full ARN or a partial ARN.
+    pub secret_id: String,
+    /// Shared: a few applications make most reads.
+    pub principal: Arc<Principal>,
+    pub source_ip: Option<String>,
+}
+
+/// One `LookupEvents` page of `GetSecretValue` events, reduced to the
+/// refused reads, with how much was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadPage {
+    pub reads: Vec<FailedRead>,
+    /// Every event on the page, refused or not.
+    pub events: usize,
+    /// The oldest event's time on the page: how far back reading has got.
+    pub oldest: Option<Timestamp>,
+    pub unreadable: usize,
+    pub next_token: Option<String>,
 }
 
 /// Which `DeleteSecret` events to look up, newest first.
@@ -218,6 +261,27 @@ impl StoreError {
 pub struct Described {
     /// Still scheduled for deletion: its `DeletedDate`.
     pub deleted_date: Option<Timestamp>,
+    pub details: Details,
+}
+
+/// What `DescribeSecret` tells beyond the listing's few fields kept per
+/// row, for the details pane.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Details {
+    /// Absent: the default `aws/secretsmanager` key.
+    pub kms_key_id: Option<String>,
+    pub rotation_enabled: Option<bool>,
+    pub rotation_days: Option<i64>,
+    pub last_rotated: Option<Timestamp>,
+    pub next_rotation: Option<Timestamp>,
+    pub tags: Vec<(String, String)>,
+    /// A service that manages it (RDS, …) and may refuse changes.
+    pub owning_service: Option<String>,
+    pub primary_region: Option<String>,
+    pub created: Option<Timestamp>,
+    pub last_changed: Option<Timestamp>,
+    /// Replicas: region and status.
+    pub replication: Vec<(String, String)>,
 }
 
 /// What a successful restore answered with, for the audit log.
@@ -259,4 +323,9 @@ pub trait SecretStore: Send + Sync {
     /// One page of CloudTrail `LookupEvents` for `DeleteSecret` in the
     /// listed region. The caller paces these calls (2 per second per region).
     fn deletion_events(&self, query: EventQuery) -> StoreFuture<'_, EventPage>;
+
+    /// One page of CloudTrail `LookupEvents` for `GetSecretValue`, newest
+    /// first, reduced to reads refused because the secret is scheduled for
+    /// deletion. Paced by the caller with `deletion_events`.
+    fn failed_reads(&self, query: EventQuery) -> StoreFuture<'_, ReadPage>;
 }

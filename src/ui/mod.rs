@@ -3,6 +3,7 @@
 mod areas;
 mod confirm;
 mod dates;
+mod details;
 mod help;
 mod hints;
 mod overlay;
@@ -80,6 +81,7 @@ pub fn render(frame: &mut Frame, state: &State) -> bool {
         Mode::Help => help::help(frame),
         Mode::Message => overlay::message(frame, state),
         Mode::Sources => overlay::sources(frame, state),
+        Mode::Details { arn, scroll } => details::details(frame, state, arn, *scroll),
         Mode::ConfirmQuit => confirm::confirm_quit(frame, state),
         Mode::List | Mode::Filter => {}
     }
@@ -178,6 +180,15 @@ fn header_counts(state: &State, short: bool) -> Line<'static> {
         };
         counts.push(Span::styled(format!("{} {text} · ", spinner(state)), busy));
     }
+    let asked = state.list().asked();
+    if asked > 0 {
+        let text = if short {
+            format!("{asked} asked for · ")
+        } else {
+            format!("{asked} still asked for (u) · ")
+        };
+        counts.push(Span::styled(text, Style::new().magenta().bold()));
+    }
     let marked = state.marks().len();
     if marked > 0 {
         counts.push(Span::styled(
@@ -274,6 +285,12 @@ fn render_hints(frame: &mut Frame, area: Rect, state: &State) {
     };
     let mut spans = vec![Span::raw(" ")];
     spans.extend(hints.spans);
+    if state.mode() == &Mode::List && state.list().asked_first() {
+        spans.push(Span::styled(
+            " · order: still asked for first (u: soonest purge)",
+            Style::new().magenta(),
+        ));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

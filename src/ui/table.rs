@@ -24,18 +24,21 @@ enum Column {
     Account,
     Purge,
     Left,
+    /// Refused reads since the deletion, once any secret has them.
+    Reads,
     Deleted,
     By,
     Description,
 }
 
-const ORDER: [Column; 9] = [
+const ORDER: [Column; 10] = [
     Column::Marker,
     Column::Name,
     Column::Region,
     Column::Account,
     Column::Purge,
     Column::Left,
+    Column::Reads,
     Column::Deleted,
     Column::By,
     Column::Description,
@@ -60,6 +63,8 @@ struct Spread {
     accounts: bool,
     /// The longest region name among the sources.
     region_width: u16,
+    /// A row on screen is still asked for, or was in use when deleted.
+    reads: bool,
 }
 
 fn spread(state: &State) -> Spread {
@@ -80,11 +85,14 @@ fn spread(state: &State) -> Spread {
         region_width: u16::try_from(longest)
             .unwrap_or(REGION_WIDTH)
             .clamp(6, REGION_WIDTH),
+        reads: state.list().asked() > 0 || state.list().on_screen().any(Row::in_use),
     }
 }
 
 /// "ap-southeast-4".
 const REGION_WIDTH: u16 = 14;
+/// "Reads", and a count or "used".
+const READS_WIDTH: u16 = 5;
 const ACCOUNT_WIDTH: u16 = 12;
 
 fn layout(
@@ -106,11 +114,13 @@ fn layout(
         Column::Description => DESCRIPTION_MIN,
         Column::Region => spread.region_width,
         Column::Account => ACCOUNT_WIDTH,
+        Column::Reads => READS_WIDTH,
         Column::Name => 0,
     };
     let wanted = |c: &Column| match c {
         Column::Region => spread.regions,
         Column::Account => spread.accounts,
+        Column::Reads => spread.reads,
         c => !OPTIONAL.contains(c),
     };
     let mut shown: Vec<Column> = ORDER.into_iter().filter(wanted).collect();
@@ -179,6 +189,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Column::Description => "Description".to_owned(),
             Column::Region => "Region".to_owned(),
             Column::Account => "Account".to_owned(),
+            Column::Reads => "Reads".to_owned(),
         })
     }))
     .style(Style::new().bold().underlined());
@@ -221,6 +232,13 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
             Column::Name => Cell::from(cell(&row.secret.name, width)),
             Column::Purge => Cell::from(dates::purge_cell(state.tz(), purge)),
             Column::Left => Cell::from(time_left(purge, state.now())),
+            // Still asked for: it stands out. Read the day it was deleted:
+            // something used it then, CloudTrail or not.
+            Column::Reads => match row.reads() {
+                Some(r) => Cell::from(r.count.to_string()).magenta().bold().reversed(),
+                None if row.secret.in_use_when_deleted() => Cell::from("used").yellow(),
+                None => Cell::from(""),
+            },
             Column::Deleted => match row.dates.deleted_at {
                 Some(at) => Cell::from(dates::date(state.tz(), at)),
                 None => Cell::from("—").dim(),
@@ -297,6 +315,7 @@ mod tests {
             regions: true,
             accounts: true,
             region_width: REGION_WIDTH,
+            reads: false,
         };
         let cols: Vec<Column> = layout(160, 30, 16, both).iter().map(|&(c, _)| c).collect();
         assert_eq!(&cols[..4], [Marker, Name, Region, Account]);

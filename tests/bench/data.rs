@@ -68,6 +68,7 @@ pub fn secret(i: usize, sources: usize) -> PendingSecret {
         name: name(i),
         description: Some(format!("Credentials of service {i} for the nightly jobs")),
         deleted_date: deleted(i),
+        last_accessed: None,
     }
 }
 

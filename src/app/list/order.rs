@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use super::{Id, SecretList};
 
 impl SecretList {
-    fn compare(&self, a: Id, b: Id) -> Ordering {
+    pub(super) fn compare(&self, a: Id, b: Id) -> Ordering {
         self.row(a).key().cmp(&self.row(b).key())
     }
 

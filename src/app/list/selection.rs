@@ -13,7 +13,7 @@ pub(super) struct Selection {
     arn: Option<Arn>,
     /// The selection's place in the order when last seen: where to land if
     /// it leaves.
-    anchor: Option<(Timestamp, String, String)>,
+    anchor: Option<(bool, Timestamp, String, String)>,
     /// Position of the selection within the visible rows.
     cursor: usize,
     /// First visible position drawn on screen.
@@ -80,8 +80,8 @@ impl SecretList {
     fn select_at(&mut self, pos: usize) {
         self.selection.cursor = pos;
         let row = self.row(self.visible[pos]);
-        let (at, name, arn) = row.key();
-        let anchor = (at, name.to_owned(), arn.to_owned());
+        let (later, at, name, arn) = row.key();
+        let anchor = (later, at, name.to_owned(), arn.to_owned());
         let selected = row.secret.arn.clone();
         self.selection.anchor = Some(anchor);
         self.selection.arn = Some(selected);
@@ -102,8 +102,8 @@ impl SecretList {
             let key = self.row(id).key();
             self.visible
                 .partition_point(|&other| self.row(other).key() < key)
-        } else if let Some((at, name, arn)) = &self.selection.anchor {
-            let key: Key<'_> = (*at, name, arn);
+        } else if let Some((later, at, name, arn)) = &self.selection.anchor {
+            let key: Key<'_> = (*later, *at, name, arn);
             self.visible
                 .partition_point(|&other| self.row(other).key() < key)
         } else {

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use crate::store::{
-    Arn, Described, EventPage, EventQuery, Identity, Page, Receipt, SecretStore, StoreError,
-    StoreFuture,
+    Arn, Described, EventPage, EventQuery, Identity, Page, ReadPage, Receipt, SecretStore,
+    StoreError, StoreFuture,
 };
 
 /// A source whose every call fails the same way, after the usual latency:
@@ -46,6 +46,10 @@ impl SecretStore for FailingStore {
     }
 
     fn deletion_events(&self, _: EventQuery) -> StoreFuture<'_, EventPage> {
+        self.fail(&self.error)
+    }
+
+    fn failed_reads(&self, _: EventQuery) -> StoreFuture<'_, ReadPage> {
         self.fail(&self.error)
     }
 }

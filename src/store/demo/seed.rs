@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
 use super::{DemoSecret, DemoStore};
-use crate::store::{Arn, DeletionEvent, ErrorKind, Principal, StoreError};
+use crate::store::{Arn, DeletionEvent, ErrorKind, FailedRead, Principal, StoreError};
 
 /// `prod` in `eu-west-1`, the busiest source.
 pub(super) const SEED: &str = include_str!("../../../assets/demo-secrets.json");
@@ -68,6 +68,26 @@ pub(super) struct SeedSecret {
     /// An error code that restoring this secret answers with.
     #[serde(default)]
     pub(super) restore_error: Option<String>,
+    /// `LastAccessedDate`: this many days before the deletion's day.
+    #[serde(default)]
+    pub(super) accessed_days_before: Option<i64>,
+    /// Reads refused since the deletion.
+    #[serde(default)]
+    pub(super) failed_reads: Option<SeedReads>,
+}
+
+/// Someone still asking for a deleted secret: one read every
+/// `every_minutes`, the last `last_minutes_ago` before now.
+#[derive(Deserialize)]
+pub(super) struct SeedReads {
+    /// A key of `principals`.
+    pub(super) by: String,
+    pub(super) count: usize,
+    pub(super) every_minutes: i64,
+    pub(super) last_minutes_ago: i64,
+    /// The reads name the secret by its ARN, not its name.
+    #[serde(default)]
+    pub(super) by_arn: bool,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +125,7 @@ impl DemoStore {
         };
         let mut secrets = Vec::with_capacity(seed.pending.len() + seed.active_secrets);
         let mut events = Vec::new();
+        let mut reads = Vec::new();
         for s in &seed.pending {
             let arn = arn(&s.name);
             let due = (s.due_in_hours * 60.0).round() as i64;
@@ -171,15 +192,49 @@ impl DemoStore {
                     true,
                 )?;
             }
+            if let Some(r) = &s.failed_reads {
+                let Some(reader) = seed.principals.get(&r.by) else {
+                    return Err(bad_seed(format!("{}: no principal `{}`", s.name, r.by)));
+                };
+                let principal = Arc::new(Principal {
+                    kind: Some(reader.kind.clone()),
+                    arn: Some(reader.arn.clone()),
+                    short: Some(reader.short.clone()),
+                });
+                for i in 0..r.count {
+                    let ago = r.last_minutes_ago + r.every_minutes * i as i64;
+                    let event_time = at(now, -ago)?;
+                    if event_time < deleted_at {
+                        break;
+                    }
+                    reads.push(FailedRead {
+                        event_time,
+                        event_id: Some(format!("demo-read-{}-{i}", suffix(&s.name))),
+                        secret_id: if r.by_arn {
+                            arn.to_string()
+                        } else {
+                            s.name.clone()
+                        },
+                        principal: Arc::clone(&principal),
+                        source_ip: Some(reader.source_ip.clone()),
+                    });
+                }
+            }
+            let deleted_day = jiff::tz::Offset::UTC.to_datetime(deleted_at).date();
+            let last_accessed = s
+                .accessed_days_before
+                .and_then(|d| deleted_day.checked_sub(jiff::Span::new().days(d)).ok());
             secrets.push(DemoSecret {
                 arn,
                 name: s.name.clone(),
                 description: (!s.description.is_empty()).then(|| s.description.clone()),
                 deleted_date: Some(deleted_at),
+                last_accessed,
                 restore_error: s.restore_error.clone(),
             });
         }
         events.sort_by_key(|e| std::cmp::Reverse(e.event_time));
+        reads.sort_by_key(|r| std::cmp::Reverse(r.event_time));
         // Active secrets, interleaved so pending ones turn up on every page.
         let teams = ["orders", "payments", "identity", "search", "ledger", "mail"];
         for i in 0..seed.active_secrets {
@@ -193,6 +248,7 @@ impl DemoStore {
                     name,
                     description: None,
                     deleted_date: None,
+                    last_accessed: None,
                     restore_error: None,
                 },
             );
@@ -200,6 +256,7 @@ impl DemoStore {
         Ok(DemoStore {
             secrets: Mutex::new(secrets),
             events,
+            reads,
             latency,
             events_latency: latency * 3,
             region: seed.region,
