@@ -112,9 +112,14 @@ pub struct ListArgs {
     pub within: Option<SignedDuration>,
 
     /// Do not read CloudTrail: purge dates from the listing alone (7–30-day
-    /// windows on AWS), nobody named.
+    /// windows on AWS), nobody named, no refused reads.
     #[arg(long)]
     pub no_cloudtrail: bool,
+
+    /// Keep the secrets still asked for (reads refused since the deletion)
+    /// or in use when deleted (read that day or the day before).
+    #[arg(long)]
+    pub in_use: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -312,6 +312,7 @@ mod tests {
             description: None,
             deleted_date: ts(deleted),
             last_accessed: None,
+            owning_service: None,
         }
     }
 

@@ -29,7 +29,12 @@ pub async fn run(global: &Global, args: &ListArgs) -> Exit {
         warn::windows(&rows);
     }
     let mut out = BufWriter::new(io::stdout().lock());
-    let written = output::write(&mut out, args.output, &rows, &setup.tz, setup.now)
+    let checked: Vec<_> = listed
+        .reports
+        .iter()
+        .map(|r| r.reads_checked.map(|(since, _)| since))
+        .collect();
+    let written = output::write(&mut out, args.output, &rows, &checked, &setup.tz, setup.now)
         .and_then(|()| out.flush());
     match finish(written) {
         Exit::Done => status(&listed),
@@ -50,6 +55,7 @@ fn keep<'a>(listed: &'a Listing, args: &ListArgs, now: Timestamp) -> Vec<&'a Row
                 .is_none_or(|q| q.matches(&r.secret.name, r.secret.arn.as_str()))
         })
         .filter(|r| until.is_none_or(|until| r.dates.purge.earliest() <= until))
+        .filter(|r| !args.in_use || r.reads.is_some() || r.secret.in_use_when_deleted())
         .collect()
 }
 
@@ -84,12 +90,14 @@ mod tests {
                 description: None,
                 deleted_date: purge - SignedDuration::from_hours(7 * 24),
                 last_accessed: None,
+                owning_service: None,
             },
             dates: Dates {
                 deleted_at: None,
                 deleted_by: None,
                 purge: Purge::Exact(purge),
             },
+            reads: None,
         }
     }
 
@@ -110,6 +118,7 @@ mod tests {
             filter: None,
             within: Some(SignedDuration::from_hours(48)),
             no_cloudtrail: false,
+            in_use: false,
         };
         let kept: Vec<&str> = keep(&listed, &args, now)
             .iter()

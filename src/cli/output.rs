@@ -16,26 +16,29 @@ use crate::text::{display_width, sanitize, truncate};
 /// The widest a name is shown in the table; JSON and CSV carry it whole.
 const NAME_WIDTH: usize = 60;
 
+/// `checked[source]`: refused reads of that source are known since then.
 pub fn write(
     out: &mut dyn Write,
     format: ListFormat,
     rows: &[&Row],
+    checked: &[Option<Timestamp>],
     tz: &TimeZone,
     now: Timestamp,
 ) -> io::Result<()> {
+    let since = |row: &Row| checked.get(row.source).copied().flatten();
     match format {
         ListFormat::Table => table(out, rows, tz, now),
         ListFormat::Json => {
             out.write_all(b"[")?;
             for (i, row) in rows.iter().enumerate() {
                 out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
-                serde_json::to_writer(&mut *out, &Record::of(row))?;
+                serde_json::to_writer(&mut *out, &Record::of(row, since(row)))?;
             }
             out.write_all(if rows.is_empty() { b"]\n" } else { b"\n]\n" })
         }
         ListFormat::Jsonl => {
             for row in rows {
-                serde_json::to_writer(&mut *out, &Record::of(row))?;
+                serde_json::to_writer(&mut *out, &Record::of(row, since(row)))?;
                 out.write_all(b"\n")?;
             }
             Ok(())
@@ -47,7 +50,7 @@ pub fn write(
                 csv.write_record(HEADER)?;
             }
             for row in rows {
-                csv.serialize(Record::of(row))?;
+                csv.serialize(Record::of(row, since(row)))?;
             }
             csv.flush()
         }
@@ -55,7 +58,7 @@ pub fn write(
 }
 
 /// The columns, as `Record` names them.
-const HEADER: [&str; 9] = [
+const HEADER: [&str; 14] = [
     "name",
     "arn",
     "region",
@@ -65,6 +68,11 @@ const HEADER: [&str; 9] = [
     "purge_latest",
     "purge_from",
     "deleted_by",
+    "failed_reads",
+    "last_failed_read",
+    "last_failed_reader",
+    "last_accessed",
+    "owning_service",
 ];
 
 /// Aligned columns; names shown with the dashboard's stand-ins for control
@@ -95,27 +103,39 @@ fn table(out: &mut dyn Write, rows: &[&Row], tz: &TimeZone, now: Timestamp) -> i
     let purge_w = usize::from(dates::PURGE_WIDTH).max(purge_title.len());
     writeln!(
         out,
-        "{} {:<region_w$} {:<account_w$} {:<purge_w$} {:<10} DELETED BY",
+        "{} {:<region_w$} {:<account_w$} {:<purge_w$} {:<10} {:<5} DELETED BY",
         pad("NAME", name_w),
         "REGION",
         "ACCOUNT",
         purge_title,
         "LEFT",
+        "READS",
     )?;
     for (row, name) in rows.iter().zip(&names) {
         let by = sanitize(&dates::deleted_by(&row.dates)).into_owned();
         writeln!(
             out,
-            "{} {:<region_w$} {:<account_w$} {:<purge_w$} {:<10} {}",
+            "{} {:<region_w$} {:<account_w$} {:<purge_w$} {:<10} {:<5} {}",
             pad(name, name_w),
             region(row),
             account(row),
             dates::purge_cell(tz, row.dates.purge),
             time_left(row.dates.purge, now),
+            reads_cell(row),
             if by.is_empty() { "-" } else { &by },
         )?;
     }
     Ok(())
+}
+
+/// A count of refused reads, "used" when it was read the day it was
+/// deleted, else "-".
+fn reads_cell(row: &Row) -> String {
+    match &row.reads {
+        Some(r) => r.count.to_string(),
+        None if row.secret.in_use_when_deleted() => "used".to_owned(),
+        None => "-".to_owned(),
+    }
 }
 
 /// `s` padded with spaces to `width` columns, wide characters counted.

@@ -22,10 +22,21 @@ pub struct Record<'a> {
     pub purge_from: &'static str,
     /// The principal ARN that deleted it, from CloudTrail.
     pub deleted_by: Option<&'a str>,
+    /// Reads refused since the deletion; null when that is not known back
+    /// to the deletion (CloudTrail not read, or not that far back).
+    pub failed_reads: Option<u32>,
+    pub last_failed_read: Option<String>,
+    /// The principal ARN of the newest refused read.
+    pub last_failed_reader: Option<&'a str>,
+    /// `LastAccessedDate`, a day: `2026-11-29`.
+    pub last_accessed: Option<String>,
+    pub owning_service: Option<&'a str>,
 }
 
 impl<'a> Record<'a> {
-    pub fn of(row: &'a Row) -> Self {
+    /// `checked`: refused reads of the row's source are known since then.
+    pub fn of(row: &'a Row, checked: Option<Timestamp>) -> Self {
+        let last = row.reads.as_ref().and_then(|r| r.last());
         let arn = row.secret.arn.as_str();
         let (region, account) = (row.secret.arn.region(), row.secret.arn.account());
         let purge = row.dates.purge;
@@ -43,6 +54,16 @@ impl<'a> Record<'a> {
                 Purge::Scheduled(_) => "scheduled",
             },
             deleted_by: row.dates.deleted_by.as_ref().and_then(|p| p.arn.as_deref()),
+            failed_reads: match &row.reads {
+                Some(r) => Some(r.count),
+                None => checked
+                    .filter(|since| *since <= row.secret.deleted_date)
+                    .map(|_| 0),
+            },
+            last_failed_read: last.map(|r| rfc3339(r.at)),
+            last_failed_reader: last.and_then(|r| r.principal.arn.as_deref()),
+            last_accessed: row.secret.last_accessed.map(|d| d.to_string()),
+            owning_service: row.secret.owning_service.as_deref().map(String::as_str),
         }
     }
 }
@@ -82,15 +103,20 @@ mod tests {
                 description: None,
                 deleted_date: deleted,
                 last_accessed: None,
+                owning_service: None,
             },
             dates: purge::read(deleted, now, None),
+            reads: None,
         };
-        let r = Record::of(&row);
+        let r = Record::of(&row, None);
         assert_eq!((r.region, r.account), ("eu-west-1", "111122223333"));
         assert_eq!(r.deleted_at.as_deref(), Some("2026-11-29T14:03:09Z"));
         assert_eq!(r.purge_earliest, "2026-12-06T14:03:09Z");
         assert_eq!(r.purge_latest, "2026-12-29T14:03:09Z");
         assert_eq!((r.purge_from, r.deleted_by), ("window", None));
+        assert_eq!(r.failed_reads, None, "not checked: unknown, not zero");
+        let checked = Some(deleted - jiff::SignedDuration::from_hours(1));
+        assert_eq!(Record::of(&row, checked).failed_reads, Some(0));
         let early: Timestamp = "0999-01-02T03:04:05Z".parse().unwrap();
         assert_eq!(rfc3339(early), "0999-01-02T03:04:05Z");
     }

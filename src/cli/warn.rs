@@ -3,6 +3,7 @@
 
 use crate::advice;
 use crate::engine::listing::{Listed, Listing, Report, Row};
+use crate::engine::reads::ReadPhase;
 use crate::engine::sources::Source;
 use crate::engine::trail::Phase;
 use crate::store::ErrorKind;
@@ -18,6 +19,18 @@ pub fn say(text: &str) {
 pub fn listing(listing: &Listing, sources: &[Source]) {
     for (report, source) in listing.reports.iter().zip(sources) {
         source_report(report, source);
+    }
+    // Never a claim beyond what was read: how far back, and how much.
+    let checked = listing.reports.iter().filter_map(|r| r.reads_checked);
+    if let Some((since, events)) =
+        checked.fold(None, |acc: Option<(jiff::Timestamp, usize)>, (s, e)| {
+            Some(acc.map_or((s, e), |(a, n)| (a.max(s), n + e)))
+        })
+    {
+        say(&format!(
+            "refused reads checked since {} ({events} read events)",
+            crate::cli::record::rfc3339(since)
+        ));
     }
 }
 
@@ -45,6 +58,11 @@ fn source_report(report: &Report, source: &Source) {
             advice::fix_for_command_line(error, source)
         ));
         return;
+    }
+    if let ReadPhase::Failed(e) = &report.reads {
+        say(&format!(
+            "{label}: refused reads unknown: CloudTrail could not be read ({e})"
+        ));
     }
     if let Phase::Failed(e) = &report.dating {
         let why = if e.kind == ErrorKind::AccessDenied {

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use futures_util::future::join_all;
 use jiff::Timestamp;
 
+use super::reads::{self, ReadLookup, ReadPhase, ReadStats, SecretRef};
 use super::sources::Source;
 use super::trail::{Phase, Trail};
 use super::{Engine, SourceId};
@@ -21,6 +22,8 @@ pub struct Row {
     pub source: SourceId,
     pub secret: PendingSecret,
     pub dates: Dates,
+    /// Refused reads since the deletion; `None` when none was counted.
+    pub reads: Option<ReadStats>,
 }
 
 impl Row {
@@ -54,6 +57,10 @@ pub struct Report {
     pub listed: Listed,
     /// CloudTrail: `Done` or `Failed`, or `Idle` when it was not asked.
     pub dating: Phase,
+    /// Refused reads: how the lookup went.
+    pub reads: ReadPhase,
+    /// Reads are known back to this instant, and how many events were read.
+    pub reads_checked: Option<(Timestamp, usize)>,
 }
 
 /// Everything listed, soonest purge first.
@@ -132,6 +139,7 @@ pub async fn list(
                 source,
                 dates: purge::read(secret.deleted_date, now, None),
                 secret,
+                reads: None,
             })
             .collect();
         by_source.push(rows);
@@ -144,9 +152,11 @@ pub async fn list(
             .enumerate()
             .map(|(s, rows)| async move {
                 if !cloudtrail || rows.is_empty() {
-                    return Phase::Idle;
+                    return (Phase::Idle, ReadLookup::default());
                 }
-                date_source(engine, s, rows, now).await
+                let dated = date_source(engine, s, rows, now).await;
+                let reads = read_source(engine, s, rows, now).await;
+                (dated, reads)
             }),
     )
     .await;
@@ -174,10 +184,13 @@ pub async fn list(
                     scanned: *scanned,
                 },
             };
+            let (dating, reads) = dating;
             Report {
                 identity,
                 listed,
                 dating,
+                reads_checked: reads.checked_since().map(|since| (since, reads.events)),
+                reads: reads.phase,
             }
         })
         .collect();
@@ -252,4 +265,73 @@ async fn date_source(engine: &Engine, source: SourceId, rows: &mut [Row], now: T
             None => return trail.phase.clone(),
         }
     }
+}
+
+/// Reads CloudTrail for refused reads of one source's rows, as far as the
+/// horizon and the page budget allow.
+async fn read_source(
+    engine: &Engine,
+    source: SourceId,
+    rows: &mut [Row],
+    now: Timestamp,
+) -> ReadLookup {
+    let mut lookup = ReadLookup::default();
+    let Some(oldest) = rows.iter().map(|r| r.secret.deleted_date).min() else {
+        return lookup;
+    };
+    let Some(mut query) = lookup.start(oldest, now) else {
+        return lookup;
+    };
+    let by_arn: HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.secret.arn.as_str(), i))
+        .collect();
+    // Within one region of one account, a pending name is one secret.
+    let by_name: HashMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.secret.name.clone(), i))
+        .collect();
+    let mut counted: Vec<(usize, crate::store::FailedRead)> = Vec::new();
+    loop {
+        let page = match engine.lookup_reads(source, query).await {
+            Ok(page) => page,
+            Err(error) => {
+                tracing::warn!(source, %error, "reads lookup failed");
+                lookup.failed(error);
+                break;
+            }
+        };
+        for read in &page.reads {
+            if !lookup.first_time(read) {
+                continue;
+            }
+            let (arn, name) = reads::names(&read.secret_id);
+            let found = arn
+                .and_then(|a| match a {
+                    SecretRef::Arn(a) => by_arn.get(a).copied(),
+                    SecretRef::Name(_) => None,
+                })
+                .or(match name {
+                    SecretRef::Name(n) => by_name.get(n).copied(),
+                    SecretRef::Arn(_) => None,
+                });
+            if let Some(i) = found {
+                counted.push((i, read.clone()));
+            }
+        }
+        match lookup.page(&page) {
+            Some(q) => query = q,
+            None => break,
+        }
+    }
+    drop((by_arn, by_name));
+    for (i, read) in counted {
+        let row = &mut rows[i];
+        if read.event_time >= row.secret.deleted_date {
+            row.reads.get_or_insert_with(ReadStats::default).add(&read);
+        }
+    }
+    lookup
 }

@@ -406,5 +406,6 @@ fn pending_from_entry(entry: &SecretListEntry) -> Option<PendingSecret> {
             .last_accessed_date()
             .and_then(|d| Timestamp::from_nanosecond(d.as_nanos()).ok())
             .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date()),
+        owning_service: entry.owning_service().map(|s| Box::new(s.to_owned())),
     })
 }

@@ -157,6 +157,7 @@ impl DemoStore {
                         description: s.description.clone(),
                         deleted_date: s.deleted_date?,
                         last_accessed: s.last_accessed,
+                        owning_service: None,
                     })
                 })
                 .collect(),

@@ -67,6 +67,9 @@ pub struct PendingSecret {
     pub deleted_date: Timestamp,
     /// `LastAccessedDate`: AWS keeps only the day.
     pub last_accessed: Option<jiff::civil::Date>,
+    /// `OwningService` (RDS, …), which may refuse changes. Boxed: rare, and
+    /// a row's size counts at 100,000 rows.
+    pub owning_service: Option<Box<String>>,
 }
 
 impl PendingSecret {

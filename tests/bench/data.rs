@@ -69,6 +69,7 @@ pub fn secret(i: usize, sources: usize) -> PendingSecret {
         description: Some(format!("Credentials of service {i} for the nightly jobs")),
         deleted_date: deleted(i),
         last_accessed: None,
+        owning_service: None,
     }
 }
 
