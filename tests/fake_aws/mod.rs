@@ -16,11 +16,15 @@ use jiff::{SignedDuration, Timestamp};
 
 mod failed;
 mod operations;
+mod reads;
 mod secret;
 mod who;
 mod wire;
 
 pub use failed::FailedDelete;
+// Each test binary uses a different subset.
+#[allow(unused_imports)]
+pub use reads::{Answer, FakeRead};
 pub use secret::FakeSecret;
 pub use who::Who;
 use wire::serve;

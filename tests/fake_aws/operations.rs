@@ -132,10 +132,15 @@ fn events_page(secrets: &[FakeSecret], request: &Value) -> Result<Value, Error> 
         .iter()
         .flat_map(|s| &s.failed_deletions)
         .map(|f| (f.at, f.event()));
+    let reads = secrets
+        .iter()
+        .flat_map(|s| &s.reads)
+        .map(|r| (r.at, r.event()));
     let mut all: Vec<(Timestamp, Value)> = calls
         .into_iter()
         .map(|(t, s)| (t, s.event(t)))
         .chain(failed)
+        .chain(reads)
         .collect();
     all.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
     let events = all.into_iter().map(|(_, e)| e).filter(|e| {

@@ -24,6 +24,8 @@ pub struct FakeSecret {
     pub garbled_deletion_date: bool,
     /// DeleteSecret calls on it that failed; CloudTrail records them too.
     pub failed_deletions: Vec<FailedDelete>,
+    /// GetSecretValue calls on it, as CloudTrail records them.
+    pub reads: Vec<super::FakeRead>,
 }
 
 impl FakeSecret {
@@ -39,6 +41,7 @@ impl FakeSecret {
             earlier_deletions: Vec::new(),
             garbled_deletion_date: false,
             failed_deletions: Vec::new(),
+            reads: Vec::new(),
         }
     }
 
