@@ -312,7 +312,6 @@ mod tests {
             description: None,
             deleted_date: ts(deleted),
             last_accessed: None,
-            owning_service: None,
         }
     }
 

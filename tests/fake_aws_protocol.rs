@@ -99,7 +99,7 @@ async fn listing_pages_through_every_secret_and_dates_deletions_in_the_past() {
         let deleted = seed.deleted_at.unwrap();
         assert!(same_instant(secret.deleted_date, deleted), "{secret:?}");
         assert!(secret.deleted_date < now, "{secret:?}");
-        assert_eq!(secret.description, seed.description);
+        assert_eq!(secret.description.as_deref(), seed.description.as_deref());
     }
 
     // Without IncludePlannedDeletion, pending secrets are hidden.

@@ -211,7 +211,7 @@ fn hostile_names_cannot_drive_the_terminal_or_break_the_layout() {
         secret("", 9.0),
     ];
     odd[4].description = None;
-    odd[3].description = Some("\u{9b}31m".repeat(100));
+    odd[3].description = Some("\u{9b}31m".repeat(100).into());
     listed(&mut state, odd);
     let (terminal, _) = draw(&state);
     let buffer = terminal.backend().buffer();

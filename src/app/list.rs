@@ -9,14 +9,14 @@
 //! names per width. Rows live in a slab and are referred to by id, so
 //! neither the order nor the index moves when rows come and go.
 
+mod index;
 mod order;
 mod query;
 mod selection;
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
 
+use index::ArnIndex;
 use query::Scope;
 use selection::Selection;
 
@@ -56,8 +56,6 @@ pub struct Row {
     seen: u32,
     /// Refused reads since the deletion: something still asks for it.
     reads: Option<Box<ReadStats>>,
-    /// Ordered ahead of the rest: still asked for, with that order on.
-    first: bool,
 }
 
 /// Soonest possible purge first (the rows still asked for before the
@@ -69,9 +67,11 @@ impl Row {
         self.source as SourceId
     }
 
-    fn key(&self) -> Key<'_> {
+    /// Its place in the order; `asked_first`: the rows still asked for
+    /// come before the rest.
+    fn key(&self, asked_first: bool) -> Key<'_> {
         (
-            !self.first,
+            !(asked_first && self.reads.is_some()),
             self.dates.purge.earliest(),
             &self.secret.name,
             self.secret.arn.as_str(),
@@ -105,8 +105,7 @@ pub struct SecretList {
     /// Rows by id; `None` is a free slot.
     slab: Vec<Option<Row>>,
     free: Vec<Id>,
-    /// Ordered, so that a name is found by its ARN's prefix.
-    by_arn: BTreeMap<Arn, Id>,
+    by_arn: ArnIndex,
     /// Every row, in order.
     order: Vec<Id>,
     /// The rows that match the filter, in order.
@@ -171,7 +170,7 @@ impl SecretList {
     }
 
     pub fn get(&self, arn: &Arn) -> Option<&Row> {
-        self.by_arn.get(arn).map(|&id| self.row(id))
+        self.by_arn.get(arn).map(|id| self.row(id))
     }
 
     /// The ARN as the list holds it, so other structures can share it.
@@ -183,7 +182,7 @@ impl SecretList {
     /// affected.
     pub fn set_restore(&mut self, arn: &Arn, restore: RestoreState) -> bool {
         match self.by_arn.get(arn) {
-            Some(&id) => {
+            Some(id) => {
                 self.row_mut(id).restore = restore;
                 true
             }
@@ -217,7 +216,7 @@ impl SecretList {
         let seen = u32::try_from(generation).unwrap_or(u32::MAX);
         let mut placed = Vec::with_capacity(secrets.len());
         for (secret, dates) in secrets {
-            match self.by_arn.get(&secret.arn).copied() {
+            match self.by_arn.get(&secret.arn) {
                 // Another source owns it (two profiles reach one account
                 // before STS says so): it stays with the first.
                 Some(id) if self.row(id).source() < source => {}
@@ -253,7 +252,7 @@ impl SecretList {
     pub fn set_dates(&mut self, changes: Vec<(Arn, Dates)>) {
         let mut placed = Vec::new();
         for (arn, dates) in changes {
-            let Some(&id) = self.by_arn.get(&arn) else {
+            let Some(id) = self.by_arn.get(&arn) else {
                 continue;
             };
             if self.row(id).dates == dates {
@@ -298,7 +297,7 @@ impl SecretList {
     }
 
     pub fn remove(&mut self, arn: &Arn) -> Option<Row> {
-        let id = self.by_arn.get(arn).copied()?;
+        let id = self.by_arn.get(arn)?;
         self.unplace(id);
         let row = self.forget(id);
         self.reconcile();
@@ -313,7 +312,6 @@ impl SecretList {
             source: small(source),
             seen,
             reads: None,
-            first: false,
         };
         let arn = row.secret.arn.clone();
         let name = row.secret.name.clone();
@@ -371,18 +369,13 @@ impl SecretList {
     /// (`arn:…:secret:`): the ARN is the prefix, the name, `-` and six
     /// characters.
     pub fn by_name(&self, prefix: &str, name: &str) -> Option<&Arn> {
-        let start = format!("{prefix}{name}-");
-        self.by_arn
-            .range(Arn::new(start.as_str())..)
-            .map(|(arn, _)| arn)
-            .take_while(|arn| arn.as_str().starts_with(&start))
-            .find(|arn| arn.as_str().len() == start.len() + 6)
+        self.by_arn.by_partial(&format!("{prefix}{name}"))
     }
 
     /// Counts one refused read on the row of `arn`; `false` when it is not
     /// listed, or the read came before its deletion.
     pub fn add_read(&mut self, arn: &Arn, read: &crate::store::FailedRead) -> bool {
-        let Some(&id) = self.by_arn.get(arn) else {
+        let Some(id) = self.by_arn.get(arn) else {
             return false;
         };
         if read.event_time < self.row(id).secret.deleted_date {
@@ -399,7 +392,6 @@ impl SecretList {
             self.asked += 1;
         }
         if first {
-            self.row_mut(id).first = true;
             self.place(vec![id]);
         }
         true
@@ -414,16 +406,17 @@ impl SecretList {
         self.asked_first
     }
 
+    /// A row's place in the order in effect.
+    fn key(&self, id: Id) -> Key<'_> {
+        self.row(id).key(self.asked_first)
+    }
+
     /// Puts the rows still asked for first, or back into purge order.
     pub fn set_asked_first(&mut self, on: bool) {
         if self.asked_first == on {
             return;
         }
         self.asked_first = on;
-        for id in self.order.clone() {
-            let row = self.row_mut(id);
-            row.first = on && row.reads.is_some();
-        }
         let mut order = std::mem::take(&mut self.order);
         order.sort_by(|&a, &b| self.compare(a, b));
         self.order = order;

@@ -90,7 +90,6 @@ mod tests {
                 description: None,
                 deleted_date: purge - SignedDuration::from_hours(7 * 24),
                 last_accessed: None,
-                owning_service: None,
             },
             dates: Dates {
                 deleted_at: None,
@@ -98,6 +97,7 @@ mod tests {
                 purge: Purge::Exact(purge),
             },
             reads: None,
+            owning_service: None,
         }
     }
 

@@ -63,7 +63,7 @@ impl<'a> Record<'a> {
             last_failed_read: last.map(|r| rfc3339(r.at)),
             last_failed_reader: last.and_then(|r| r.principal.arn.as_deref()),
             last_accessed: row.secret.last_accessed.map(|d| d.to_string()),
-            owning_service: row.secret.owning_service.as_deref().map(String::as_str),
+            owning_service: row.owning_service.as_deref(),
         }
     }
 }
@@ -103,10 +103,10 @@ mod tests {
                 description: None,
                 deleted_date: deleted,
                 last_accessed: None,
-                owning_service: None,
             },
             dates: purge::read(deleted, now, None),
             reads: None,
+            owning_service: None,
         };
         let r = Record::of(&row, None);
         assert_eq!((r.region, r.account), ("eu-west-1", "111122223333"));

@@ -24,6 +24,8 @@ pub struct Row {
     pub dates: Dates,
     /// Refused reads since the deletion; `None` when none was counted.
     pub reads: Option<ReadStats>,
+    /// `OwningService` (RDS, …), which may refuse changes.
+    pub owning_service: Option<String>,
 }
 
 impl Row {
@@ -119,7 +121,7 @@ pub async fn list(
         let duplicate = duplicate_of[s];
         async move {
             match duplicate {
-                Some(_) => (Vec::new(), Ok(0)),
+                Some(_) => (Vec::new(), HashMap::new(), Ok(0)),
                 None => list_source(engine, s).await,
             }
         }
@@ -131,13 +133,14 @@ pub async fn list(
     let mut seen: HashSet<Arn> = HashSet::new();
     let mut by_source: Vec<Vec<Row>> = Vec::with_capacity(n);
     let mut listed = Vec::with_capacity(n);
-    for (source, (pending, result)) in listings.into_iter().enumerate() {
+    for (source, (pending, mut owners, result)) in listings.into_iter().enumerate() {
         let rows = pending
             .into_iter()
             .filter(|secret| n == 1 || seen.insert(secret.arn.clone()))
             .map(|secret| Row {
                 source,
                 dates: purge::read(secret.deleted_date, now, None),
+                owning_service: owners.remove(&secret.arn),
                 secret,
                 reads: None,
             })
@@ -200,24 +203,30 @@ pub async fn list(
     Listing { rows, reports }
 }
 
-type Listed1 = (Vec<PendingSecret>, Result<usize, (StoreError, usize)>);
+type Listed1 = (
+    Vec<PendingSecret>,
+    HashMap<Arn, String>,
+    Result<usize, (StoreError, usize)>,
+);
 
 /// One source's pages, in order, to the last; a failure keeps what came.
 async fn list_source(engine: &Engine, source: SourceId) -> Listed1 {
     let (mut pending, mut scanned, mut token) = (Vec::new(), 0, None);
+    let mut owners = HashMap::new();
     loop {
         match engine.list_page(source, token).await {
             Ok(page) => {
                 scanned += page.scanned;
                 pending.extend(page.pending);
+                owners.extend(page.owners);
                 match page.next_token {
                     Some(next) => token = Some(next),
-                    None => return (pending, Ok(scanned)),
+                    None => return (pending, owners, Ok(scanned)),
                 }
             }
             Err(error) => {
                 tracing::warn!(source, %error, "listing failed");
-                return (pending, Err((error, scanned)));
+                return (pending, owners, Err((error, scanned)));
             }
         }
     }

@@ -21,7 +21,6 @@ fn confirming() -> Mode {
         description: None,
         deleted_date: at,
         last_accessed: None,
-        owning_service: None,
     };
     Mode::Confirm(Target::of(0, &secret, &crate::purge::read(at, at, None)))
 }

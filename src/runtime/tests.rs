@@ -30,13 +30,13 @@ fn listed(rows: u16, mins: &[i64]) -> State {
             description: None,
             deleted_date: now + SignedDuration::from_mins(*m) + SignedDuration::from_secs(20),
             last_accessed: None,
-            owning_service: None,
         })
         .collect();
     let page = Page {
         pending,
         scanned: mins.len(),
         next_token: None,
+        owners: Vec::new(),
     };
     update(
         &mut state,

@@ -133,7 +133,12 @@ impl AwsStore {
             pending: entries.iter().filter_map(pending_from_entry).collect(),
             scanned: entries.len(),
             // An empty token would loop forever on the same page.
-            next_token: out.next_token.filter(|t| !t.is_empty()),
+            owners: entries
+                .iter()
+                .filter(|e| e.deleted_date().is_some())
+                .filter_map(|e| Some((Arn::new(e.arn()?), e.owning_service()?.to_owned())))
+                .collect(),
+            next_token: out.next_token.clone().filter(|t| !t.is_empty()),
         })
     }
 
@@ -400,12 +405,11 @@ fn pending_from_entry(entry: &SecretListEntry) -> Option<PendingSecret> {
     Some(PendingSecret {
         arn: Arn::new(arn),
         name: entry.name().unwrap_or_default().to_owned(),
-        description: entry.description().map(str::to_owned),
+        description: entry.description().map(Box::from),
         deleted_date,
         last_accessed: entry
             .last_accessed_date()
             .and_then(|d| Timestamp::from_nanosecond(d.as_nanos()).ok())
             .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date()),
-        owning_service: entry.owning_service().map(|s| Box::new(s.to_owned())),
     })
 }

@@ -154,15 +154,15 @@ impl DemoStore {
                     Some(PendingSecret {
                         arn: s.arn.clone(),
                         name: s.name.clone(),
-                        description: s.description.clone(),
+                        description: s.description.as_deref().map(Box::from),
                         deleted_date: s.deleted_date?,
                         last_accessed: s.last_accessed,
-                        owning_service: None,
                     })
                 })
                 .collect(),
             scanned: slice.len(),
             next_token: (end < secrets.len()).then(|| end.to_string()),
+            owners: Vec::new(),
         })
     }
 

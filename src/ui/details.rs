@@ -43,7 +43,7 @@ fn body(state: &State, arn: &Arn, width: usize) -> Vec<Line<'static>> {
     add("Name", row.secret.display_name().to_owned());
     add("ARN", arn.to_string());
     if let Some(d) = &row.secret.description {
-        add("About", d.clone());
+        add("About", d.to_string());
     }
     let source = state.feeds().get(row.source());
     let profile = source.map_or("default", |f| f.source.profile_name());

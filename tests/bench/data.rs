@@ -6,6 +6,8 @@ use reprieve::store::{Arn, DeletionEvent, Page, PendingSecret, Principal};
 
 pub const ROWS: usize = 100_000;
 pub const PAGE: usize = 100;
+/// Refused reads fed to the dashboard, for P-keys and P-mem.
+pub const READS: usize = 50_000;
 const NOW: &str = "2026-11-29T12:00:00Z";
 
 pub fn now() -> Timestamp {
@@ -66,10 +68,9 @@ pub fn secret(i: usize, sources: usize) -> PendingSecret {
     PendingSecret {
         arn: arn_in(i, sources),
         name: name(i),
-        description: Some(format!("Credentials of service {i} for the nightly jobs")),
+        description: Some(format!("Credentials of service {i} for the nightly jobs").into()),
         deleted_date: deleted(i),
         last_accessed: None,
-        owning_service: None,
     }
 }
 
@@ -80,6 +81,7 @@ pub fn listing_page(p: usize, sources: usize) -> Page {
             .collect(),
         scanned: PAGE,
         next_token: (p + 1 < ROWS / PAGE).then(|| (p + 1).to_string()),
+        owners: Vec::new(),
     }
 }
 

@@ -9,7 +9,9 @@ use reprieve::app::{Action, Msg, Source, State, update};
 use reprieve::store::{EventPage, Page};
 use tui_input::InputRequest;
 
-use crate::data::{PAGE, REGIONS, ROWS, arn_in, event, listing_page, now, source_of};
+use crate::data::{
+    PAGE, READS, REGIONS, ROWS, arn_in, deleted, event, listing_page, name, now, source_of,
+};
 
 type Screen = Terminal<TestBackend>;
 
@@ -79,6 +81,64 @@ pub fn loaded(sources: usize) -> (State, Screen) {
     }
     assert_eq!(state.list().len(), ROWS);
     assert_eq!(state.estimated(), 0, "every row dated");
+    // 50,000 refused reads: a hundred each for 500 secrets, as broken
+    // deployments retry, half by name and half by ARN.
+    for source in 0..sources {
+        let result = Ok(reprieve::store::Identity {
+            account: "111122223333".into(),
+            arn: "arn:aws:iam::111122223333:user/bench".into(),
+        });
+        update(&mut state, Msg::Identified { source, result });
+    }
+    let reader = std::sync::Arc::new(reprieve::store::Principal {
+        kind: Some("AssumedRole".into()),
+        arn: Some("arn:aws:sts::111122223333:assumed-role/app/task".into()),
+        short: Some("task".into()),
+    });
+    // Made a page at a time, as they would arrive: the figure is the
+    // state's, not the benchmark's own copies.
+    let read = |k: usize| {
+        let i = (k % 500) * (ROWS / 500);
+        let secret_id = if k.is_multiple_of(2) {
+            name(i)
+        } else {
+            arn_in(i, sources).to_string()
+        };
+        reprieve::store::FailedRead {
+            // After the deletion, and never after now.
+            event_time: deleted(i) + jiff::SignedDuration::from_secs((k % 290) as i64 + 1),
+            event_id: Some(format!("read-{k}")),
+            secret_id,
+            principal: std::sync::Arc::clone(&reader),
+            source_ip: Some("10.0.3.7".into()),
+        }
+    };
+    for source in 0..sources {
+        let mine: Vec<usize> = (0..READS)
+            .filter(|k| source_of((k % 500) * (ROWS / 500), sources) == source)
+            .collect();
+        let n = mine.len().div_ceil(50);
+        for (c, ks) in mine.chunks(50).enumerate() {
+            let reads: Vec<_> = ks.iter().map(|&k| read(k)).collect();
+            let page = reprieve::store::ReadPage {
+                events: reads.len(),
+                oldest: reads.iter().map(|r| r.event_time).min(),
+                reads,
+                unreadable: 0,
+                next_token: (c + 1 < n).then(|| c.to_string()),
+            };
+            let generation = state.feeds()[source].reads.generation;
+            update(
+                &mut state,
+                Msg::ReadsLoaded {
+                    source,
+                    generation,
+                    page,
+                },
+            );
+        }
+    }
+    assert_eq!(state.list().asked(), 500, "every read counted on its row");
     let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("a test terminal");
     draw(&mut terminal, &state);
     (state, terminal)

@@ -7,13 +7,13 @@ use super::{Id, SecretList};
 
 impl SecretList {
     pub(super) fn compare(&self, a: Id, b: Id) -> Ordering {
-        self.row(a).key().cmp(&self.row(b).key())
+        self.key(a).cmp(&self.key(b))
     }
 
     /// Where `id` stands in `ids`, which is in order and holds it.
     fn position(&self, ids: &[Id], id: Id) -> Option<usize> {
-        let key = self.row(id).key();
-        let at = ids.partition_point(|&other| self.row(other).key() < key);
+        let key = self.key(id);
+        let at = ids.partition_point(|&other| self.key(other) < key);
         (ids.get(at) == Some(&id)).then_some(at)
     }
 
@@ -64,8 +64,8 @@ impl SecretList {
         let points: Vec<usize> = new
             .iter()
             .map(|&n| {
-                let key = self.row(n).key();
-                ids.partition_point(|&old| self.row(old).key() < key)
+                let key = self.key(n);
+                ids.partition_point(|&old| self.key(old) < key)
             })
             .collect();
         let mut end = ids.len();

@@ -79,8 +79,9 @@ impl SecretList {
 
     fn select_at(&mut self, pos: usize) {
         self.selection.cursor = pos;
-        let row = self.row(self.visible[pos]);
-        let (later, at, name, arn) = row.key();
+        let id = self.visible[pos];
+        let row = self.row(id);
+        let (later, at, name, arn) = self.key(id);
         let anchor = (later, at, name.to_owned(), arn.to_owned());
         let selected = row.secret.arn.clone();
         self.selection.anchor = Some(anchor);
@@ -98,14 +99,12 @@ impl SecretList {
         }
         let pos = if !self.selection.moved {
             0
-        } else if let Some(&id) = self.selection.arn.as_ref().and_then(|a| self.by_arn.get(a)) {
-            let key = self.row(id).key();
-            self.visible
-                .partition_point(|&other| self.row(other).key() < key)
+        } else if let Some(id) = self.selection.arn.as_ref().and_then(|a| self.by_arn.get(a)) {
+            let key = self.key(id);
+            self.visible.partition_point(|&other| self.key(other) < key)
         } else if let Some((later, at, name, arn)) = &self.selection.anchor {
             let key: Key<'_> = (*later, *at, name, arn);
-            self.visible
-                .partition_point(|&other| self.row(other).key() < key)
+            self.visible.partition_point(|&other| self.key(other) < key)
         } else {
             0
         };
