@@ -349,6 +349,13 @@ impl State {
             return None;
         }
         if let Some(e) = self.reads_failed() {
+            let same = self.feeds.iter().any(|f| match &f.trail.phase {
+                Phase::Failed(d) => d.message == e.message,
+                _ => false,
+            });
+            if same {
+                return Some("Refused reads are unknown for the same reason.".to_owned());
+            }
             return Some(if e.kind == ErrorKind::AccessDenied {
                 "Refused reads are unknown: allow cloudtrail:LookupEvents to see who still asks."
                     .to_owned()
