@@ -368,3 +368,29 @@ fn on_the_startup_error_screen_only_its_own_keys_work() {
     assert_eq!(act(&mut state, Action::Quit), vec![Effect::Quit]);
     assert_eq!(act(&mut state, Action::Refresh).len(), 1, "R retries");
 }
+
+/// Past a few thousand rows, narrowing searches the names in memory order:
+/// the rows it keeps are still exactly those that match, in purge order.
+#[test]
+fn narrowing_a_long_list_keeps_exactly_the_matches_in_order() {
+    let mut state = started();
+    let many: Vec<_> = (0..9000)
+        .map(|i| secret(&format!("svc/{i:05}"), f64::from(i % 977) + 1.0))
+        .collect();
+    listed(&mut state, many);
+    typed(&mut state, "svc/0");
+    let wide = names(&state);
+    assert!(wide.len() > 8192, "{}", wide.len());
+    update(
+        &mut state,
+        Msg::FilterEdit(tui_input::InputRequest::InsertChar('1')),
+    );
+    let narrowed = names(&state);
+    let expected: Vec<String> = wide
+        .iter()
+        .filter(|n| n.contains("svc/01"))
+        .cloned()
+        .collect();
+    assert_eq!(narrowed, expected);
+    assert_eq!(narrowed.len(), 1000);
+}
