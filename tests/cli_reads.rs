@@ -144,3 +144,40 @@ fn without_cloudtrail_the_counts_are_unknown_not_zero() {
     assert!(records.iter().all(|r| r["failed_reads"].is_null()));
     assert_eq!(fake.count("LookupEvents"), 0);
 }
+
+/// Reads are looked for back to the horizon, no further: a refused read
+/// older than that is not read, so the count is not known back to the
+/// deletion, and stderr says how far back reads were checked.
+#[test]
+fn reads_older_than_the_horizon_are_not_read_and_the_count_says_so() {
+    let mut old = FakeSecret::pending(
+        "old/db",
+        SignedDuration::from_hours(10 * 24),
+        30,
+        Who::user("bob"),
+    );
+    old.reads = vec![FakeRead::new(
+        ago(8 * 24 * 60),
+        Who::user("cron"),
+        "old/db",
+        Answer::Refused,
+    )];
+    let fake = FakeAws::start(vec![old]);
+    let (records, err, _) = list(&fake, &[]);
+    let row = record(&records, "old/db");
+    assert!(
+        row["failed_reads"].is_null(),
+        "not known back to the deletion: {row}"
+    );
+    let since = err
+        .lines()
+        .find_map(|l| l.strip_prefix("reprieve: refused reads checked since "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{err}"));
+    let since: Timestamp = since.parse().unwrap();
+    let horizon = Timestamp::now() - SignedDuration::from_hours(7 * 24);
+    assert!(
+        (since - horizon).abs() < SignedDuration::from_mins(5),
+        "{since}"
+    );
+}
