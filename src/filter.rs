@@ -39,13 +39,21 @@ impl Query {
 
     /// Every `@` word names the ARN's region or account.
     pub fn in_scope(&self, arn: &str) -> bool {
+        self.in_scope_named(arn, None)
+    }
+
+    /// Every `@` word names the ARN's region, its account, or the account's
+    /// name (`account_name`, lowercase, from the config): a prefix will do.
+    pub fn in_scope_named(&self, arn: &str, account_name: Option<&str>) -> bool {
         if self.places.is_empty() {
             return true;
         }
         let (region, account) = arn_region_account(arn);
-        self.places
-            .iter()
-            .all(|p| region.starts_with(p.as_str()) || account.starts_with(p.as_str()))
+        self.places.iter().all(|p| {
+            region.starts_with(p.as_str())
+                || account.starts_with(p.as_str())
+                || account_name.is_some_and(|n| n.starts_with(p.as_str()))
+        })
     }
 
     /// The secret `name` (with `arn`) matches.

@@ -118,6 +118,8 @@ pub struct SecretList {
     estimated: usize,
     /// Rows with refused reads.
     asked: usize,
+    /// Account id to its name (lowercase), for `@name` in the filter.
+    account_names: std::collections::HashMap<String, String>,
     /// The rows still asked for come first.
     asked_first: bool,
     query: String,

@@ -63,10 +63,24 @@ impl SecretList {
         self.names.matches(id, &self.scope.name) && self.in_scope(id)
     }
 
-    /// Every `@` word names the row's region or account (a prefix will do).
+    /// Every `@` word names the row's region, account or account name (a
+    /// prefix will do).
     fn in_scope(&self, id: Id) -> bool {
         // Without places, the row itself is never read: at 100,000 rows a
         // look into each one is a cache miss per keystroke.
-        self.scope.places.is_empty() || self.scope.in_scope(self.row(id).secret.arn.as_str())
+        if self.scope.places.is_empty() {
+            return true;
+        }
+        let arn = &self.row(id).secret.arn;
+        let name = self.account_names.get(arn.account()).map(String::as_str);
+        self.scope.in_scope_named(arn.as_str(), name)
+    }
+
+    /// Names for accounts (from the config): `@name` keeps to the account.
+    pub fn set_account_names(&mut self, names: std::collections::HashMap<String, String>) {
+        self.account_names = names
+            .into_iter()
+            .map(|(id, name)| (id, name.to_lowercase()))
+            .collect();
     }
 }
