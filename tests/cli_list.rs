@@ -45,6 +45,7 @@ fn reprieve(fake_url: Option<&str>, args: &[&str]) -> Command {
 }
 
 fn run(fake: &FakeAws, args: &[&str]) -> Output {
+    fake.wait_for_quota();
     reprieve(Some(&fake.url()), args).output().unwrap()
 }
 

@@ -14,6 +14,7 @@ use serde_json::Value;
 use fake_aws::{Answer, FakeAws, FakeRead, FakeSecret, Who};
 
 fn list(fake: &FakeAws, extra: &[&str]) -> (Vec<Value>, String, Option<i32>) {
+    fake.wait_for_quota();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_reprieve"));
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("AWS_") {

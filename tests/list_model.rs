@@ -77,9 +77,10 @@ fn check(state: &State, step: usize) {
     assert_eq!(listed, sorted, "step {step}: order");
 
     let query = list.query().to_owned();
+    let parsed = reprieve::filter::Query::parse(&query);
     let expected: Vec<_> = all
         .iter()
-        .filter(|r| r.secret.name.to_lowercase().contains(&query))
+        .filter(|r| parsed.matches(&r.secret.name, r.secret.arn.as_str()))
         .map(key)
         .collect();
     let visible: Vec<_> = list.visible_rows().map(|r| key(&r)).collect();

@@ -120,6 +120,10 @@ pub struct SecretList {
     asked: usize,
     /// Account id to its name (lowercase), for `@name` in the filter.
     account_names: std::collections::HashMap<String, String>,
+    /// The match sets of the queries on the way to the current one.
+    history: Vec<(String, Vec<Id>)>,
+    /// Reused: nucleo keeps its scratch space here.
+    matcher: std::cell::RefCell<nucleo_matcher::Matcher>,
     /// The rows still asked for come first.
     asked_first: bool,
     query: String,
@@ -336,6 +340,7 @@ impl SecretList {
 
     /// Takes a row out of the slab and the index; the caller fixes the order.
     fn forget(&mut self, id: Id) -> Option<Row> {
+        self.forget_history();
         self.count_estimate(id, -1);
         let row = self.slab[id as usize].take()?;
         self.by_arn.remove(&row.secret.arn);
@@ -418,6 +423,7 @@ impl SecretList {
         if self.asked_first == on {
             return;
         }
+        self.forget_history();
         self.asked_first = on;
         let mut order = std::mem::take(&mut self.order);
         order.sort_by(|&a, &b| self.compare(a, b));

@@ -50,21 +50,13 @@ impl Names {
         usize::from(self.widths[id as usize])
     }
 
+    /// The lower-cased name of `id` (empty for a free id).
+    pub fn lower_of(&self, id: u32) -> &str {
+        self.lower(self.spans[id as usize])
+    }
+
     fn lower(&self, (start, len): (u32, u32)) -> &str {
         &self.lower[start as usize..(start + len) as usize]
-    }
-
-    /// `query` is lowercase.
-    pub fn matches(&self, id: u32, query: &str) -> bool {
-        self.lower(self.spans[id as usize]).contains(query)
-    }
-
-    /// Which ids' names contain `query`, in one pass over the buffer.
-    pub fn scan(&self, query: &str) -> Vec<bool> {
-        self.spans
-            .iter()
-            .map(|&span| self.lower(span).contains(query))
-            .collect()
     }
 
     /// Drops the bytes no id uses.
@@ -113,16 +105,15 @@ mod tests {
             names.push();
             names.set(id, &format!("Prod/DB-{id}"));
         }
-        assert!(names.matches(1, "prod/db-1"));
+        assert_eq!(names.lower_of(1), "prod/db-1");
         // Renaming many times leaves garbage that compaction drops.
         for round in 0..50 {
             names.set(2, &format!("Staging/Cache-{round}"));
         }
         assert!(names.lower.len() < 200, "{}", names.lower.len());
-        assert_eq!(names.scan("db-"), [true, true, false]);
-        assert!(names.matches(2, "cache-49"));
+        assert_eq!(names.lower_of(2), "staging/cache-49");
         names.clear(0);
-        assert_eq!(names.scan("prod"), [false, true, false]);
+        assert_eq!(names.lower_of(0), "", "a cleared id has no name");
         assert_eq!(names.width(1), "Prod/DB-1".len());
     }
 

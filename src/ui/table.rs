@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table, TableState};
 
 use super::dates;
@@ -11,7 +11,7 @@ use crate::app::State;
 use crate::app::feeds::arn_region_account;
 use crate::app::list::{RestoreState, Row};
 use crate::purge::{Urgency, time_left, urgency};
-use crate::text::{cell, display_width};
+use crate::text::{cell, display_width, sanitize};
 
 /// The columns, in screen order. Name, purge and time left always show;
 /// the rest give way on narrow terminals, in the reverse of `OPTIONAL`.
@@ -229,7 +229,7 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
             },
             // ListSecrets leaves every field optional.
             Column::Name if row.secret.name.is_empty() => Cell::from("(no name)").dim(),
-            Column::Name => Cell::from(cell(&row.secret.name, width)),
+            Column::Name => name_cell(state, row, width),
             Column::Purge => Cell::from(dates::purge_cell(state.tz(), purge)),
             Column::Left => Cell::from(time_left(purge, state.now())),
             // Still asked for: it stands out. Read the day it was deleted:
@@ -269,6 +269,51 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
         }
     });
     TableRow::new(cells).style(style)
+}
+
+/// The name as shown, sanitised and cut to `width`, its matched characters
+/// lit: computed on the shown text, so stand-ins and wide characters light
+/// the right cells.
+fn name_cell<'a>(state: &State, row: &Row, width: usize) -> Cell<'a> {
+    let shown = cell(&row.secret.name, width);
+    if state.list().query().is_empty() {
+        return Cell::from(shown);
+    }
+    let full = sanitize(&row.secret.name);
+    let lit = state.list().highlights(&full);
+    if lit.is_empty() {
+        return Cell::from(shown);
+    }
+    let style = Style::new().fg(Color::Yellow).bold().underlined();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut run = String::new();
+    let mut run_lit = false;
+    let mut next = lit.iter().peekable();
+    for (i, c) in shown.chars().enumerate() {
+        // A cut name ends in "…": it stands for the rest, and is not lit.
+        let is_lit = next.peek().is_some_and(|&&at| at as usize == i) && c != '…';
+        while next.peek().is_some_and(|&&at| at as usize <= i) {
+            next.next();
+        }
+        if is_lit != run_lit && !run.is_empty() {
+            let text = std::mem::take(&mut run);
+            spans.push(if run_lit {
+                Span::styled(text, style)
+            } else {
+                Span::raw(text)
+            });
+        }
+        run_lit = is_lit;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(if run_lit {
+            Span::styled(run, style)
+        } else {
+            Span::raw(run)
+        });
+    }
+    Cell::from(Line::from(spans))
 }
 
 fn render_empty(frame: &mut Frame, area: Rect, state: &State) {

@@ -175,6 +175,24 @@ impl FakeAws {
         lock(&self.state).throttled
     }
 
+    /// Waits until no LookupEvents was answered within the last second, as
+    /// a script run after another would find CloudTrail's quota: the next
+    /// process starts with the quota whole.
+    pub fn wait_for_quota(&self) {
+        let started = Instant::now();
+        loop {
+            let last = lock(&self.state).lookups_answered.last().copied();
+            if last.is_none_or(|t| t.elapsed() >= SECOND) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "LookupEvents never went quiet"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Stops the fake's clock (rate limit, recorded arrivals) where it is.
     pub fn freeze_clock(&self) {
         let mut state = lock(&self.state);

@@ -20,6 +20,7 @@ impl SecretList {
     /// Takes a row out of the order (and the visible rows) before its key
     /// changes.
     pub(super) fn unplace(&mut self, id: Id) {
+        self.forget_history();
         if let Some(at) = self.position(&self.order, id) {
             self.order.remove(at);
         }
@@ -32,6 +33,7 @@ impl SecretList {
     /// Merges rows into the order, and those that match into the visible
     /// rows, in one pass over each.
     pub(super) fn place(&mut self, mut ids: Vec<Id>) {
+        self.forget_history();
         if ids.is_empty() {
             self.reconcile();
             return;

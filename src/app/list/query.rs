@@ -1,5 +1,6 @@
-//! The filter: a name to search for and `@` places to keep to. A longer
-//! query searches only what the shorter one matched.
+//! The filter: fuzzy words for the name and `@` places to keep to (see
+//! `crate::filter`). A query that narrows the last one searches only what
+//! it matched; a backspace back to a query on the way is a pop.
 
 use super::{Id, SecretList};
 
@@ -10,34 +11,45 @@ pub(super) type Scope = crate::filter::Query;
 /// order instead of row by row.
 const SCAN_ABOVE: usize = 8192;
 
+/// The match sets of the queries typed on the way to the current one, kept
+/// while their rows add up to at most this many: a backspace is then a pop.
+const HISTORY_ROWS: usize = 262_144;
+
 impl SecretList {
     pub fn set_query(&mut self, query: &str) {
-        let query = query.to_lowercase();
         if query == self.query {
             return;
         }
-        // What matches a longer name matched the shorter one. With `@`
-        // words, a search from scratch is simpler to trust.
-        let scoped = query.contains('@') || self.query.contains('@');
-        let narrower = !scoped && query.contains(self.query.as_str());
-        self.scope = Scope::parse(&query);
-        self.query = query;
+        let scope = Scope::parse(query);
+        // What a narrower query matches, the previous one matched.
+        let narrower = !self.query.is_empty() && scope.narrows(&self.scope);
         let mut visible = std::mem::take(&mut self.visible);
-        if self.query.is_empty() {
+        let previous = std::mem::replace(&mut self.query, query.to_owned());
+        self.scope = scope;
+        if let Some(at) = self.history.iter().rposition(|(q, _)| *q == self.query) {
+            // Back to a query on the way here: its rows, as they were.
+            self.history.truncate(at + 1);
+            visible = self.history.pop().map(|(_, rows)| rows).unwrap_or_default();
+        } else if self.query.is_empty() {
+            self.history.clear();
             visible.clear();
             visible.extend_from_slice(&self.order);
-        } else if narrower && visible.len() <= SCAN_ABOVE {
-            visible.retain(|&id| self.name_matches(id));
         } else if narrower {
-            // Many rows: one pass over the names in memory order beats a
-            // look at each visible row's name in purge order (a cache miss
-            // a row).
-            let hits = self.names.scan(&self.scope.name);
-            visible.retain(|&id| hits[id as usize]);
+            self.remember(previous, &visible);
+            if visible.len() <= SCAN_ABOVE {
+                visible.retain(|&id| self.name_matches(id));
+            } else {
+                // Many rows: one pass over the names in memory order beats
+                // a look at each visible row's name in purge order (a cache
+                // miss a row).
+                let hits = self.scan();
+                visible.retain(|&id| hits[id as usize]);
+            }
         } else {
+            self.history.clear();
             // A scan by id reads the names in memory order; the order is
             // then kept by filtering it.
-            let hits = self.names.scan(&self.scope.name);
+            let hits = self.scan();
             visible.clear();
             visible.extend(
                 self.order
@@ -51,6 +63,35 @@ impl SecretList {
         self.reconcile();
     }
 
+    /// Keeps `rows`, what `query` matched, for a backspace back to it.
+    fn remember(&mut self, query: String, rows: &[Id]) {
+        self.history.push((query, rows.to_vec()));
+        let mut total: usize = self.history.iter().map(|(_, r)| r.len()).sum();
+        while total > HISTORY_ROWS && !self.history.is_empty() {
+            total -= self.history.remove(0).1.len();
+        }
+    }
+
+    /// Which ids' names the words match, reading the names in memory order.
+    fn scan(&self) -> Vec<bool> {
+        let mut matcher = self.matcher.borrow_mut();
+        (0..self.slab.len())
+            .map(|id| {
+                let Some(row) = &self.slab[id] else {
+                    return false;
+                };
+                let lower = self.names.lower_of(id as Id);
+                self.scope
+                    .words_match(lower, || row.secret.name.as_str(), &mut matcher)
+            })
+            .collect()
+    }
+
+    /// The match sets kept for backspaces no longer hold once rows change.
+    pub(super) fn forget_history(&mut self) {
+        self.history.clear();
+    }
+
     pub(super) fn recount_widths(&mut self) {
         self.widths.clear();
         for i in 0..self.visible.len() {
@@ -60,7 +101,16 @@ impl SecretList {
     }
 
     pub(super) fn name_matches(&self, id: Id) -> bool {
-        self.names.matches(id, &self.scope.name) && self.in_scope(id)
+        let mut matcher = self.matcher.borrow_mut();
+        let lower = self.names.lower_of(id);
+        let name = || self.row(id).secret.name.as_str();
+        self.scope.words_match(lower, name, &mut matcher) && self.in_scope(id)
+    }
+
+    /// Which characters of the shown name the query matched: computed for
+    /// a row on screen only.
+    pub fn highlights(&self, shown: &str) -> Vec<u32> {
+        self.scope.highlights(shown, &mut self.matcher.borrow_mut())
     }
 
     /// Every `@` word names the row's region, account or account name (a
