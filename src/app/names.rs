@@ -1,20 +1,29 @@
-//! The list's names, laid out for a fast case-insensitive search: every
-//! lowercased name in one buffer (a search reads memory in order), each
-//! name's width measured once, and how many visible names take each width
-//! (the name column's width, without walking the rows).
+//! The list's names, laid out for a fast search: every name in one buffer
+//! (a search reads memory in order, not a row at a time), whether each is
+//! ASCII (the byte-level matcher's case), each name's width measured once,
+//! and how many visible names take each width (the name column's width,
+//! without walking the rows).
 
 use crate::text::display_width;
 
 /// Names are at most 512 characters; wider ones count as this wide.
 const MAX_WIDTH: usize = 1024;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    Free,
+    Ascii,
+    Unicode,
+}
+
 #[derive(Debug, Default)]
 pub struct Names {
-    lower: String,
-    /// Where each id's lowercased name is in `lower`.
+    text: String,
+    /// Where each id's name is in `text`.
     spans: Vec<(u32, u32)>,
+    kinds: Vec<NameKind>,
     widths: Vec<u16>,
-    /// Bytes of `lower` no id uses any more.
+    /// Bytes of `text` no id uses any more.
     garbage: usize,
 }
 
@@ -22,20 +31,30 @@ impl Names {
     /// Room for one more id.
     pub fn push(&mut self) {
         self.spans.push((0, 0));
+        self.kinds.push(NameKind::Free);
         self.widths.push(0);
+    }
+
+    /// How many ids there is room for.
+    pub fn len(&self) -> usize {
+        self.spans.len()
     }
 
     pub fn set(&mut self, id: u32, name: &str) {
         let id = id as usize;
         self.garbage += self.spans[id].1 as usize;
-        let lower = name.to_lowercase();
-        let start = u32::try_from(self.lower.len()).unwrap_or(u32::MAX);
-        let len = u32::try_from(lower.len()).unwrap_or(u32::MAX);
-        self.lower.push_str(&lower);
+        let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        let len = u32::try_from(name.len()).unwrap_or(u32::MAX);
+        self.text.push_str(name);
         self.spans[id] = (start, len);
+        self.kinds[id] = if name.is_ascii() {
+            NameKind::Ascii
+        } else {
+            NameKind::Unicode
+        };
         let width = display_width(name).min(MAX_WIDTH);
         self.widths[id] = u16::try_from(width).unwrap_or(u16::MAX);
-        if self.garbage > self.lower.len() / 2 {
+        if self.garbage > self.text.len() / 2 {
             self.compact();
         }
     }
@@ -44,31 +63,32 @@ impl Names {
         let id = id as usize;
         self.garbage += self.spans[id].1 as usize;
         self.spans[id] = (0, 0);
+        self.kinds[id] = NameKind::Free;
     }
 
     pub fn width(&self, id: u32) -> usize {
         usize::from(self.widths[id as usize])
     }
 
-    /// The lower-cased name of `id` (empty for a free id).
-    pub fn lower_of(&self, id: u32) -> &str {
-        self.lower(self.spans[id as usize])
-    }
-
-    fn lower(&self, (start, len): (u32, u32)) -> &str {
-        &self.lower[start as usize..(start + len) as usize]
+    /// The name of `id` as it is, and what kind it is.
+    pub fn get(&self, id: u32) -> (&str, NameKind) {
+        let (start, len) = self.spans[id as usize];
+        (
+            &self.text[start as usize..(start + len) as usize],
+            self.kinds[id as usize],
+        )
     }
 
     /// Drops the bytes no id uses.
     fn compact(&mut self) {
-        let mut lower = String::with_capacity(self.lower.len() - self.garbage);
+        let mut text = String::with_capacity(self.text.len() - self.garbage);
         for span in &mut self.spans {
             let (start, len) = *span;
-            let text = &self.lower[start as usize..(start + len) as usize];
-            *span = (u32::try_from(lower.len()).unwrap_or(u32::MAX), len);
-            lower.push_str(text);
+            let name = &self.text[start as usize..(start + len) as usize];
+            *span = (u32::try_from(text.len()).unwrap_or(u32::MAX), len);
+            text.push_str(name);
         }
-        self.lower = lower;
+        self.text = text;
         self.garbage = 0;
     }
 }
@@ -99,22 +119,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_found_case_insensitively_after_changes_and_compaction() {
+    fn names_are_kept_after_changes_and_compaction() {
         let mut names = Names::default();
         for id in 0..3 {
             names.push();
             names.set(id, &format!("Prod/DB-{id}"));
         }
-        assert_eq!(names.lower_of(1), "prod/db-1");
+        assert_eq!(names.get(1), ("Prod/DB-1", NameKind::Ascii));
         // Renaming many times leaves garbage that compaction drops.
         for round in 0..50 {
             names.set(2, &format!("Staging/Cache-{round}"));
         }
-        assert!(names.lower.len() < 200, "{}", names.lower.len());
-        assert_eq!(names.lower_of(2), "staging/cache-49");
+        assert!(names.text.len() < 200, "{}", names.text.len());
+        assert_eq!(names.get(2).0, "Staging/Cache-49");
+        names.set(1, "team-東京");
+        assert_eq!(names.get(1), ("team-東京", NameKind::Unicode));
         names.clear(0);
-        assert_eq!(names.lower_of(0), "", "a cleared id has no name");
-        assert_eq!(names.width(1), "Prod/DB-1".len());
+        assert_eq!(
+            names.get(0),
+            ("", NameKind::Free),
+            "a cleared id has no name"
+        );
+        assert_eq!(names.width(2), "Staging/Cache-49".len());
     }
 
     #[test]

@@ -44,7 +44,7 @@ impl SecretList {
         let shown: Vec<Id> = ids
             .iter()
             .copied()
-            .filter(|&id| self.query.is_empty() || self.name_matches(id))
+            .filter(|&id| self.query.is_empty() || self.name_matches(id, None))
             .collect();
         for &id in &shown {
             self.count_width(id, 1);

@@ -3,12 +3,14 @@
 //! it matched; a backspace back to a query on the way is a pop.
 
 use super::{Id, SecretList};
+use crate::app::names::NameKind;
+use nucleo_matcher::Matcher;
 
 /// The filter's grammar, shared with `list --filter`.
 pub(super) type Scope = crate::filter::Query;
 
-/// Narrowing more visible rows than this searches the names in memory
-/// order instead of row by row.
+/// Narrowing more visible rows than this searches their names in memory
+/// order instead of in purge order (a cache miss a row).
 const SCAN_ABOVE: usize = 8192;
 
 /// The match sets of the queries typed on the way to the current one, kept
@@ -25,7 +27,7 @@ impl SecretList {
         let narrower = !self.query.is_empty() && scope.narrows(&self.scope);
         let mut visible = std::mem::take(&mut self.visible);
         let previous = std::mem::replace(&mut self.query, query.to_owned());
-        self.scope = scope;
+        let before = std::mem::replace(&mut self.scope, scope);
         if let Some(at) = self.history.iter().rposition(|(q, _)| *q == self.query) {
             // Back to a query on the way here: its rows, as they were.
             self.history.truncate(at + 1);
@@ -35,21 +37,26 @@ impl SecretList {
             visible.clear();
             visible.extend_from_slice(&self.order);
         } else if narrower {
+            // Only a changed last word needs trying: the rows already
+            // match the rest.
+            let word = self.scope.changed_word(&before);
             self.remember(previous, &visible);
             if visible.len() <= SCAN_ABOVE {
-                visible.retain(|&id| self.name_matches(id));
+                visible.retain(|&id| self.name_matches(id, word));
             } else {
-                // Many rows: one pass over the names in memory order beats
-                // a look at each visible row's name in purge order (a cache
-                // miss a row).
-                let hits = self.scan();
+                let mut hits = vec![false; self.names.len()];
+                for &id in &visible {
+                    hits[id as usize] = true;
+                }
+                self.scan(&mut hits, word);
                 visible.retain(|&id| hits[id as usize]);
             }
         } else {
             self.history.clear();
             // A scan by id reads the names in memory order; the order is
             // then kept by filtering it.
-            let hits = self.scan();
+            let mut hits = vec![true; self.names.len()];
+            self.scan(&mut hits, None);
             visible.clear();
             visible.extend(
                 self.order
@@ -72,19 +79,25 @@ impl SecretList {
         }
     }
 
-    /// Which ids' names the words match, reading the names in memory order.
-    fn scan(&self) -> Vec<bool> {
+    /// Keeps in `hits` the ids whose names the words match (only word
+    /// `word`, when given), reading the names in memory order.
+    fn scan(&self, hits: &mut [bool], word: Option<usize>) {
         let mut matcher = self.matcher.borrow_mut();
-        (0..self.slab.len())
-            .map(|id| {
-                let Some(row) = &self.slab[id] else {
-                    return false;
-                };
-                let lower = self.names.lower_of(id as Id);
-                self.scope
-                    .words_match(lower, || row.secret.name.as_str(), &mut matcher)
-            })
-            .collect()
+        for (id, hit) in hits.iter_mut().enumerate() {
+            if *hit {
+                *hit = self.words_match(id as Id, word, &mut matcher);
+            }
+        }
+    }
+
+    fn words_match(&self, id: Id, word: Option<usize>, matcher: &mut Matcher) -> bool {
+        let (name, kind) = self.names.get(id);
+        let ascii = kind == NameKind::Ascii;
+        match (kind, word) {
+            (NameKind::Free, _) => false,
+            (_, Some(at)) => self.scope.word_matches(at, name, ascii, matcher),
+            (_, None) => self.scope.words_match(name, ascii, matcher),
+        }
     }
 
     /// The match sets kept for backspaces no longer hold once rows change.
@@ -100,11 +113,11 @@ impl SecretList {
         }
     }
 
-    pub(super) fn name_matches(&self, id: Id) -> bool {
+    /// The row matches the query (only word `word` needs trying, when
+    /// given: the row matched the others).
+    pub(super) fn name_matches(&self, id: Id, word: Option<usize>) -> bool {
         let mut matcher = self.matcher.borrow_mut();
-        let lower = self.names.lower_of(id);
-        let name = || self.row(id).secret.name.as_str();
-        self.scope.words_match(lower, name, &mut matcher) && self.in_scope(id)
+        self.words_match(id, word, &mut matcher) && self.in_scope(id)
     }
 
     /// Which characters of the shown name the query matched: computed for
