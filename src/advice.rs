@@ -11,6 +11,7 @@ pub fn headline(kind: ErrorKind) -> &'static str {
         ErrorKind::ExpiredCredentials => "The AWS credentials have expired",
         ErrorKind::InvalidCredentials => "AWS did not accept the credentials",
         ErrorKind::AccessDenied => "Access denied",
+        ErrorKind::CannotAssumeRole => "The member account's role could not be assumed",
         ErrorKind::Unreachable => "The Secrets Manager endpoint could not be reached",
         ErrorKind::Throttled => "Secrets Manager is throttling requests",
         ErrorKind::NotFound => "The secret no longer exists",
@@ -63,6 +64,7 @@ fn dashboard_fix(error: &StoreError, source: &Source) -> String {
              and secretsmanager:RestoreSecret to restore (see the README's IAM policy). \
              Or pick another role with --profile NAME."
             .to_owned(),
+        ErrorKind::CannotAssumeRole => assume_fix(error, source),
         ErrorKind::Unreachable => match &source.endpoint_url {
             Some(url) => format!("Check that {url} is up and reachable, then press R."),
             None => "Check the network connection and --region, then press R.".to_owned(),
@@ -70,6 +72,38 @@ fn dashboard_fix(error: &StoreError, source: &Source) -> String {
         ErrorKind::Throttled => "Wait a few seconds, then press R.".to_owned(),
         _ => "Press R to try again.".to_owned(),
     }
+}
+
+/// Which role, in which account, must trust whom.
+fn assume_fix(error: &StoreError, source: &Source) -> String {
+    let Some(route) = &source.org else {
+        return "Check the role to assume, then press R.".to_owned();
+    };
+    if error.message.to_ascii_lowercase().contains("expired") {
+        let profile = source.profile_name();
+        return format!(
+            "The caller's own credentials have expired: run `aws sso login --profile \
+             {profile}` (or refresh them), then press R."
+        );
+    }
+    let role = route.role_arn.as_deref().unwrap_or("the member role");
+    let caller_account = route
+        .caller
+        .split(':')
+        .nth(4)
+        .filter(|a| !a.is_empty())
+        .unwrap_or("the caller's account");
+    let external = if route.external_id {
+        ", with the same sts:ExternalId condition"
+    } else {
+        ""
+    };
+    format!(
+        "Create {role} in account {} (or fix its name with --org-role), with a trust \
+         policy that lets arn:aws:iam::{caller_account}:root call sts:AssumeRole{external}; \
+         and let {} call sts:AssumeRole on it. Then press R.",
+        route.account, route.caller
+    )
 }
 
 #[cfg(test)]

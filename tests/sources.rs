@@ -14,7 +14,7 @@ fn source(profile: &str, region: &str) -> Source {
         label: format!("{region} · profile {profile}"),
         profile: Some(profile.into()),
         region: Some(region.into()),
-        endpoint_url: None,
+        ..Source::default()
     }
 }
 

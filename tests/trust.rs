@@ -256,7 +256,7 @@ fn sources(n: usize) -> Vec<Source> {
             label: format!("source {i}"),
             profile: Some(format!("p{i}")),
             region: Some("us-east-1".into()),
-            endpoint_url: None,
+            ..Source::default()
         })
         .collect()
 }

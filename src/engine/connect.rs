@@ -124,6 +124,7 @@ fn demo(now: Timestamp) -> Result<Sources, StoreError> {
             profile: Some(d.profile.clone()),
             region: Some(d.region.clone()),
             endpoint_url: None,
+            org: None,
         })
         .collect();
     let stores = demo.into_iter().map(|d| d.store).collect();
@@ -166,6 +167,7 @@ async fn aws(wanted: Wanted, endpoint_url: Option<String>) -> (Arc<dyn SecretSto
         profile,
         region,
         endpoint_url,
+        org: None,
     };
     (Arc::new(store), source)
 }

@@ -5,6 +5,7 @@
 
 pub mod connect;
 pub mod listing;
+pub mod org;
 pub mod pacer;
 pub mod reads;
 pub mod restore;

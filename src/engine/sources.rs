@@ -53,6 +53,23 @@ pub struct Source {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Reached through the Organization (`--org-role`).
+    pub org: Option<OrgRoute>,
+}
+
+/// How an Organization's account is reached: the caller's credentials, or
+/// a role in the member that the caller assumes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgRoute {
+    pub account: String,
+    /// From `ListAccounts`.
+    pub account_name: Option<String>,
+    /// The member's role; `None` for the caller's own account.
+    pub role_arn: Option<String>,
+    /// The role is assumed with an external id.
+    pub external_id: bool,
+    /// The caller's own principal ARN, from STS: the audit log names it.
+    pub caller: String,
 }
 
 /// The profile the AWS SDK uses when none is named.

@@ -1,6 +1,7 @@
 //! `SecretStore` over the AWS SDK. SDK types stop here.
 
 mod errors;
+pub mod org;
 
 use std::time::Duration;
 
@@ -56,6 +57,9 @@ pub struct AwsStore {
     // fix (profile, region, credentials files, SSO login) drops it, so `R`
     // reads them again.
     client: Mutex<Option<Clients>>,
+    /// The credentials are a role assumed in a member account: a failure
+    /// to get them is that role's.
+    through_role: bool,
 }
 
 /// Both services, built from one config: same credentials, region and endpoint.
@@ -71,6 +75,7 @@ impl AwsStore {
         AwsStore {
             settings: Settings::Options(options),
             client: Mutex::new(None),
+            through_role: false,
         }
     }
 
@@ -79,6 +84,15 @@ impl AwsStore {
         AwsStore {
             settings: Settings::Loaded(Box::new(config.clone())),
             client: Mutex::new(None),
+            through_role: false,
+        }
+    }
+
+    /// Its credentials come from a member account's role.
+    pub fn through_role(self) -> Self {
+        AwsStore {
+            through_role: true,
+            ..self
         }
     }
 
@@ -103,6 +117,22 @@ impl AwsStore {
     /// Passes a result through, dropping the client after a failure that
     /// fresh settings could fix.
     async fn settle<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        let credentials = [
+            ErrorKind::NoCredentials,
+            ErrorKind::ExpiredCredentials,
+            ErrorKind::InvalidCredentials,
+        ];
+        let result = result.map_err(|e| {
+            // The role's credentials come from STS `AssumeRole`: it refused.
+            if self.through_role && credentials.contains(&e.kind) {
+                StoreError {
+                    kind: ErrorKind::CannotAssumeRole,
+                    ..e
+                }
+            } else {
+                e
+            }
+        });
         if let Err(error) = &result
             && matches!(
                 error.kind,

@@ -202,6 +202,8 @@ pub enum ErrorKind {
     ExpiredCredentials,
     InvalidCredentials,
     AccessDenied,
+    /// A member account's role could not be assumed (an Organization).
+    CannotAssumeRole,
     Unreachable,
     Throttled,
     NotFound,

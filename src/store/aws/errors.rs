@@ -99,7 +99,7 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// `err` and its sources, outermost first, on one line.
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut source = Some(err);
     let mut parts: Vec<String> = Vec::new();
     while let Some(e) = source {
