@@ -7,6 +7,7 @@ mod fixtures;
 use fixtures::*;
 use jiff::tz::TimeZone;
 use reprieve::app::{Action, Effect, FeedState, Mode, Msg, Source, State, update};
+use reprieve::engine::sources::OrgRoute;
 use reprieve::store::{Arn, ErrorKind, Identity, PendingSecret, StoreError};
 
 fn source(profile: &str, region: &str) -> Source {
@@ -293,6 +294,87 @@ fn two_profiles_reaching_the_same_account_and_region_are_listed_once() {
             .all(|e| !matches!(e, Effect::LoadPage { source: 1, .. })),
         "{effects:?}"
     );
+}
+
+#[test]
+fn an_account_reached_by_a_profile_and_by_the_org_role_is_listed_once() {
+    let org = |account: &str, region: &str| Source {
+        label: format!("{region} · payments {account} · role OrganizationAccountAccessRole"),
+        region: Some(region.into()),
+        org: Some(OrgRoute {
+            account: account.into(),
+            account_name: Some("payments".into()),
+            role_arn: Some(format!(
+                "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+            )),
+            external_id: false,
+            caller: "arn:aws:iam::999988887777:user/alice".into(),
+        }),
+        ..Source::default()
+    };
+    let mut state = State::with_sources(
+        vec![
+            source("payments", "eu-west-1"),
+            org("111122223333", "eu-west-1"),
+            org("444455556666", "eu-west-1"),
+        ],
+        TimeZone::UTC,
+        now(),
+    );
+    state.start();
+    identified(&mut state, 0, "111122223333");
+    identified(&mut state, 1, "111122223333");
+    identified(&mut state, 2, "444455556666");
+    assert_eq!(state.feed_state(1), FeedState::Duplicate(0));
+    assert_eq!(state.feed_state(2), FeedState::Listing);
+    let same = secret_in("eu-west-1", "111122223333", "db", 5.0);
+    page_of(&mut state, 0, vec![same.clone()], None);
+    page_of(&mut state, 1, vec![same], None);
+    page_of(
+        &mut state,
+        2,
+        vec![secret_in("eu-west-1", "444455556666", "db", 7.0)],
+        None,
+    );
+    assert_eq!(names(&state), ["db", "db"], "one row per account");
+}
+
+#[test]
+fn more_than_65535_sources_each_keep_their_rows_and_restores() {
+    let n = 70_000;
+    let sources = (0..n)
+        .map(|i| source(&format!("p{i}"), "us-east-1"))
+        .collect();
+    let mut state = State::with_sources(sources, TimeZone::UTC, now());
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 160,
+            height: 30,
+        },
+    );
+    state.start();
+    assert_eq!(state.feeds().len(), n);
+    let last = n - 1;
+    page_of(
+        &mut state,
+        last,
+        vec![secret_in("us-east-1", "123456789012", "far", 5.0)],
+        None,
+    );
+    page_of(
+        &mut state,
+        65_536,
+        vec![secret_in("us-east-1", "210987654321", "near", 9.0)],
+        None,
+    );
+    assert_eq!(names(&state), ["far", "near"]);
+    act(&mut state, Action::Top);
+    act(&mut state, Action::Restore);
+    let Mode::Confirm(target) = state.mode().clone() else {
+        panic!("no confirmation")
+    };
+    assert_eq!(target.source, last, "not saturated at 65,535");
 }
 
 #[test]

@@ -27,9 +27,25 @@ use restore::{Audit, Finished, Request, RestoreQueue};
 /// rows carry it.
 pub type SourceId = usize;
 
-/// Calls in flight at once, over every source: many regions list at the
-/// same time without a burst against the network or the quotas.
-pub const CALLS_IN_FLIGHT: usize = 8;
+/// Calls in flight at once, over every source. Quotas are per account and
+/// region, and a source makes about one call at a time, so the cap is for
+/// this machine: each call in flight holds a connection (a file descriptor
+/// and a TLS session). Two a source, from 8 to 64, and at most a quarter of
+/// the files the process may open.
+pub fn calls_in_flight(sources: usize) -> usize {
+    let files = open_files_allowed().map_or(usize::MAX, |n| n / 4);
+    sources.saturating_mul(2).clamp(8, 64).min(files.max(1))
+}
+
+fn open_files_allowed() -> Option<usize> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only writes the struct it is given.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    ok.then(|| usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX))
+}
 
 /// Each source's store and its CloudTrail pacing, the global cap, and the
 /// restore queue every write goes through. Cheap to clone: a task takes one.
@@ -51,10 +67,11 @@ impl Engine {
             .map(|_| Pacer::new(pacer::LOOKUP_EVENTS))
             .collect();
         let queue = Arc::new(RestoreQueue::new(stores.clone(), Audit::Off, false));
+        let cap = calls_in_flight(stores.len());
         Engine {
             stores: stores.into(),
             lookups,
-            cap: Arc::new(Semaphore::new(CALLS_IN_FLIGHT)),
+            cap: Arc::new(Semaphore::new(cap)),
             queue,
             audit: Audit::Off,
             read_only: false,
@@ -182,5 +199,19 @@ impl Engine {
     /// Stops the queue; restores already sent get `wait` to answer.
     pub async fn drain(&self, wait: Duration) -> usize {
         self.queue.drain(wait).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_grows_with_the_sources_within_bounds() {
+        assert_eq!(calls_in_flight(1), 8);
+        assert_eq!(calls_in_flight(10), 20);
+        // 1,700 sources (100 accounts in 17 regions) and the usual 1,024 files.
+        assert!(calls_in_flight(1_700) <= 64);
+        assert!(calls_in_flight(1_700) >= 8.min(open_files_allowed().unwrap_or(64) / 4));
     }
 }
