@@ -130,8 +130,15 @@ pub struct Line<'a> {
     pub region: &'a str,
     pub account: &'a str,
     pub profile: Option<&'a str>,
-    /// Who made the call: the caller's principal ARN, from STS.
+    /// Who made the call: the caller's principal ARN, from STS (in an
+    /// Organization's member, the assumed role's session).
     pub principal: Option<&'a str>,
+    /// In an Organization: the member role assumed, and the caller's own
+    /// identity that assumed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller: Option<&'a str>,
     pub result: Outcome<'a>,
     pub request_id: Option<&'a str>,
     pub version: &'a str,
@@ -176,6 +183,8 @@ mod tests {
             account: "1",
             profile: Some("prod"),
             principal: Some("arn:aws:sts::1:assumed-role/Admin/alice"),
+            role: None,
+            caller: None,
             result,
             request_id: Some("r-1"),
             version: "0.1.0",
@@ -206,6 +215,23 @@ mod tests {
             "arn:aws:sts::1:assumed-role/Admin/alice"
         );
         assert_eq!(lines[1]["result"]["code"], "AccessDeniedException");
+        assert!(
+            lines[0].get("role").is_none(),
+            "no role outside an Organization"
+        );
+        let through = Line {
+            role: Some("arn:aws:iam::2:role/OrganizationAccountAccessRole"),
+            caller: Some("arn:aws:iam::1:user/alice"),
+            ..line(Outcome::OK)
+        };
+        log.record(&through).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+        assert_eq!(
+            last["role"],
+            "arn:aws:iam::2:role/OrganizationAccountAccessRole"
+        );
+        assert_eq!(last["caller"], "arn:aws:iam::1:user/alice");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

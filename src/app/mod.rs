@@ -213,6 +213,7 @@ impl State {
         if let Some(feed) = self.feeds.get(row.source()) {
             feed.source.profile_name().clone_into(&mut target.profile);
             target.principal = feed.identity.as_ref().map(|i| i.arn.clone());
+            target.route = feed.source.route();
         }
         target
     }

@@ -69,6 +69,8 @@ pub struct Target {
     /// caller, when known.
     pub profile: String,
     pub principal: Option<String>,
+    /// Through an Organization's member role: the role and its caller.
+    pub route: Option<(String, String)>,
     /// The bulk restore it is part of; `None` for a single restore.
     pub batch: Option<u64>,
 }
@@ -85,6 +87,7 @@ impl Target {
             dates: dates.clone(),
             profile: feeds::DEFAULT_PROFILE.to_owned(),
             principal: None,
+            route: None,
             batch: None,
         }
     }
@@ -97,6 +100,7 @@ impl Target {
             name: self.name.clone(),
             profile: self.profile.clone(),
             principal: self.principal.clone(),
+            route: self.route.clone(),
         }
     }
 }

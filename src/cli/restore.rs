@@ -159,12 +159,12 @@ fn ask(rows: &[&Row], sources: &[Source]) -> Result<bool, String> {
         writeln!(to, "Restore these {} secret(s)?", rows.len())?;
         for row in rows {
             let (region, account) = arn_region_account(row.secret.arn.as_str());
-            let profile = sources
+            let via = sources
                 .get(row.source)
-                .map_or("default", Source::profile_name);
+                .map_or_else(|| "profile default".to_owned(), Source::via);
             writeln!(
                 to,
-                "  {}  (account {account} · {region} · profile {profile})\n    {}",
+                "  {}  (account {account} · {region} · {via})\n    {}",
                 crate::text::sanitize(&row.secret.name),
                 row.secret.arn
             )?;
@@ -224,6 +224,7 @@ async fn restore_all(
                     .map_or("default", Source::profile_name)
                     .to_owned(),
                 principal: places.principals.get(row.source).cloned().flatten(),
+                route: places.sources.get(row.source).and_then(Source::route),
             };
             // A task each: they go on while the loop below waits, and
             // through a drain after an interrupt.

@@ -45,6 +45,8 @@ pub struct Request {
     pub profile: String,
     /// The caller's principal ARN, from STS, when known.
     pub principal: Option<String>,
+    /// Through an Organization's member role: that role, and who assumed it.
+    pub route: Option<(String, String)>,
 }
 
 /// What became of a restore.
@@ -362,6 +364,8 @@ impl RestoreQueue {
             account,
             profile: Some(&request.profile),
             principal: request.principal.as_deref(),
+            role: request.route.as_ref().map(|(role, _)| role.as_str()),
+            caller: request.route.as_ref().map(|(_, caller)| caller.as_str()),
             result,
             request_id,
             version: env!("CARGO_PKG_VERSION"),

@@ -76,6 +76,20 @@ pub struct OrgRoute {
 pub const DEFAULT_PROFILE: &str = "default";
 
 impl Source {
+    /// The member role and the caller who assumes it, for the audit log.
+    pub fn route(&self) -> Option<(String, String)> {
+        let org = self.org.as_ref()?;
+        Some((org.role_arn.clone()?, org.caller.clone()))
+    }
+
+    /// How its calls are made: "profile prod", or "role Reader" in a member.
+    pub fn via(&self) -> String {
+        match self.org.as_ref().and_then(|o| o.role_arn.as_deref()) {
+            Some(role) => format!("role {}", role.rsplit('/').next().unwrap_or(role)),
+            None => format!("profile {}", self.profile_name()),
+        }
+    }
+
     /// The profile as the screen and the audit log name it.
     pub fn profile_name(&self) -> &str {
         self.profile.as_deref().unwrap_or(DEFAULT_PROFILE)
