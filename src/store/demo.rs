@@ -9,7 +9,10 @@
 //! session.
 
 mod failing;
+mod org;
 mod seed;
+
+pub use org::{DEMO_CALLER, DemoMember};
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -46,6 +49,8 @@ pub struct DemoSource {
     pub profile: String,
     pub region: String,
     pub store: Arc<dyn SecretStore>,
+    /// In the demo Organization: the account it is.
+    pub member: Option<DemoMember>,
 }
 
 pub struct DemoStore {
@@ -125,6 +130,7 @@ impl DemoStore {
                 profile: profile.to_owned(),
                 region: region.to_owned(),
                 store,
+                member: None,
             })
             .collect())
     }
