@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::SignedDuration;
 
+use crate::config::{Config, profile_name, region_name};
+use crate::engine::connect::{Wants, Writes};
+
 /// How `--help` and the README say the exit codes.
 pub const EXIT_CODES: &str = "\
 Exit codes (list and restore):
@@ -31,12 +34,14 @@ pub struct Args {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Global {
     /// Profiles from ~/.aws/config, comma-separated and repeatable; `all`
-    /// for every profile (default: AWS_PROFILE, then "default").
+    /// for every profile (default: AWS_PROFILE, then the config file, then
+    /// "default").
     #[arg(long, global = true, value_name = "NAME[,NAME]", value_delimiter = ',', value_parser = profile_name)]
     pub profile: Vec<String>,
 
     /// Regions to list, comma-separated and repeatable; `all` for every
-    /// region (default: AWS_REGION, then the profile's region).
+    /// region (default: AWS_REGION, then the config file, then the
+    /// profile's region).
     #[arg(long, global = true, value_name = "REGION[,REGION]", value_delimiter = ',', value_parser = region_name)]
     pub region: Vec<String>,
 
@@ -49,8 +54,8 @@ pub struct Global {
     pub demo: bool,
 
     /// Where to append the audit log: a line before each restore leaves and
-    /// one with its outcome (default: $XDG_STATE_HOME/reprieve/audit.jsonl,
-    /// else ~/.local/state/...).
+    /// one with its outcome (default: the config file's, else
+    /// $XDG_STATE_HOME/reprieve/audit.jsonl, else ~/.local/state/...).
     #[arg(
         long,
         global = true,
@@ -63,18 +68,71 @@ pub struct Global {
     #[arg(long, global = true)]
     pub no_audit_log: bool,
 
-    /// Never write: restores are refused (also REPRIEVE_READ_ONLY=1).
+    /// Never write: restores are refused (also REPRIEVE_READ_ONLY=1, or
+    /// `read_only = true` in the config file).
     #[arg(long, global = true)]
     pub read_only: bool,
 
     /// Show dates in UTC instead of local time (the dashboard, and `list`'s
-    /// table; JSON and CSV are always UTC).
+    /// table; JSON and CSV are always UTC); also `utc = true` in the config
+    /// file.
     #[arg(long, global = true)]
     pub utc: bool,
 
     /// Append diagnostic logs to this file (level from REPRIEVE_LOG, default info).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+
+    /// Read the config file from PATH (also REPRIEVE_CONFIG; default:
+    /// $XDG_CONFIG_HOME/reprieve/config.toml, else ~/.config/...).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// What the config file says; its `[defaults]` rank below the flags
+    /// and the environment.
+    #[arg(skip)]
+    pub file: Config,
+}
+
+/// The flags over the config file's `[defaults]`; the environment comes
+/// between them where it has a say (`connect` and `sources` read it).
+impl Global {
+    pub fn wants(&self) -> Wants {
+        Wants {
+            profiles: self.profile.clone(),
+            regions: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            demo: self.demo,
+            file_profiles: self.file.defaults.profiles.clone(),
+            file_regions: self.file.defaults.regions.clone(),
+        }
+    }
+
+    pub fn writes(&self) -> Writes {
+        Writes {
+            read_only: self.read_only,
+            file_read_only: self.file.defaults.read_only,
+            audit_log: self
+                .audit_log
+                .clone()
+                .or_else(|| self.file.defaults.audit_log.clone()),
+            no_audit_log: self.no_audit_log,
+        }
+    }
+
+    /// `--utc`, or `utc = true` in the file.
+    pub fn utc(&self) -> bool {
+        self.utc || self.file.defaults.utc
+    }
+
+    /// The time zone dates are shown in.
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        if self.utc() {
+            jiff::tz::TimeZone::UTC
+        } else {
+            jiff::tz::TimeZone::system()
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +150,20 @@ pub enum Command {
     },
     /// Print the man page.
     Man,
+    /// Print the default config file, or where it is read from.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct ConfigArgs {
+    /// Print every setting at its default, commented; saved as it is, it
+    /// changes nothing.
+    #[arg(long)]
+    pub default: bool,
+    /// Print where the config file is read from.
+    #[arg(long)]
+    pub path: bool,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -168,38 +240,6 @@ pub fn within(s: &str) -> Result<SignedDuration, String> {
         _ => return Err(format!("`{s}` needs a unit: m, h or d (90m, 48h, 7d)")),
     };
     Ok(SignedDuration::from_mins(minutes))
-}
-
-/// A profile name: not empty, and nothing a terminal would act on.
-fn profile_name(s: &str) -> Result<String, String> {
-    if s.trim().is_empty() {
-        return Err("a profile name cannot be empty (leave out --profile for the default)".into());
-    }
-    if s.chars().any(char::is_control) {
-        return Err("a profile name cannot hold control characters".into());
-    }
-    Ok(s.to_owned())
-}
-
-/// A region name as AWS writes them (`eu-west-1`, `us-gov-east-1`), or
-/// `all`. Anything else would reach the SDK as a host name it cannot build.
-fn region_name(s: &str) -> Result<String, String> {
-    if s.is_empty() {
-        return Err("a region cannot be empty (leave out --region for the default)".into());
-    }
-    let shape = s.len() <= 32
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !s.ends_with('-')
-        && !s.contains("--");
-    if !shape {
-        let shown = crate::text::sanitize(s);
-        return Err(format!(
-            "`{shown}` is not a valid region name: regions are written like eu-west-1"
-        ));
-    }
-    Ok(s.to_owned())
 }
 
 #[cfg(test)]

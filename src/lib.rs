@@ -6,6 +6,7 @@ pub mod app;
 pub mod args;
 pub mod audit;
 pub mod cli;
+pub mod config;
 pub mod dates;
 pub mod engine;
 pub mod filter;

@@ -8,20 +8,32 @@ use anyhow::Context as _;
 use clap::Parser;
 use crossterm::event::EventStream;
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use tokio::signal::unix::{SignalKind, signal};
 
 use reprieve::app::State;
-use reprieve::args::{Args, Global};
-use reprieve::engine::connect::{self, Wants, Writes};
+use reprieve::args::{Args, Command, Global};
+use reprieve::config::{self, Config};
+use reprieve::engine::connect;
+use reprieve::keys::{self, Keymap};
 use reprieve::runtime;
+use reprieve::ui::{Theme, theme};
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let mut args = Args::parse();
     if let Err(e) = init_logging(&args.global) {
         eprintln!("reprieve: {e:#}");
         return ExitCode::from(2);
     }
+    // A config file with a mistake stops everything, as a bad flag does.
+    let (config, settings) = match settings(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("reprieve: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    args.global.file = config;
     // A subcommand is the command line, which never touches the terminal.
     // One thread does: the work is waiting on the network, and a second
     // thread would only add handing over.
@@ -47,7 +59,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(dashboard(&args.global));
+    let result = runtime.block_on(dashboard(&args.global, settings));
     // Quitting never waits for a slow AWS call to finish.
     runtime.shutdown_timeout(Duration::from_millis(100));
     match result {
@@ -65,32 +77,51 @@ fn main() -> ExitCode {
     }
 }
 
+/// The dashboard's keymap and colours, built from the config file.
+struct Settings {
+    keymap: Keymap,
+    theme: Theme,
+}
+
+/// Reads the config file, unless the command only prints something of
+/// reprieve's own: `reprieve config` must work while the file is broken.
+fn settings(args: &Args) -> Result<(Config, Settings), config::Error> {
+    let location = match args.command {
+        Some(Command::Config(_) | Command::Completions { .. } | Command::Man) => None,
+        _ => config::locate(args.global.config.as_deref()),
+    };
+    let config = match &location {
+        Some(at) => config::load(at)?,
+        None => Config::default(),
+    };
+    if let Some(path) = &config.path {
+        tracing::info!(path = %path.display(), "config file");
+    }
+    let keymap = Keymap::with(&config.keys).map_err(|p| config.error(p))?;
+    let theme = Theme::new(&config.colors, theme::no_color());
+    Ok((config, Settings { keymap, theme }))
+}
+
 /// Runs the dashboard; `Some(signal)` when a signal ended it.
-async fn dashboard(global: &Global) -> anyhow::Result<Option<u8>> {
+async fn dashboard(global: &Global, settings: Settings) -> anyhow::Result<Option<u8>> {
     let now = Timestamp::now();
-    let wants = Wants {
-        profiles: global.profile.clone(),
-        regions: global.region.clone(),
-        endpoint_url: global.endpoint_url.clone(),
-        demo: global.demo,
-    };
-    let (sources, stores) = connect::sources(&wants, now).await?;
-    let tz = if global.utc {
-        TimeZone::UTC
-    } else {
-        TimeZone::system()
-    };
-    let writes = Writes {
-        read_only: global.read_only,
-        audit_log: global.audit_log.clone(),
-        no_audit_log: global.no_audit_log,
-    };
-    let read_only = connect::read_only(writes.read_only);
-    let mut state = State::with_sources(sources, tz, now).with_read_only(read_only);
+    let (sources, stores) = connect::sources(&global.wants(), now).await?;
+    let writes = global.writes();
+    let read_only = connect::read_only(writes.read_only, writes.file_read_only);
+    let accounts = &global.file.accounts;
+    let mut state = State::with_sources(sources, global.tz(), now)
+        .with_read_only(read_only)
+        .with_accounts(
+            accounts.names.clone().into_iter().collect(),
+            accounts.production.clone(),
+        );
     let (engine, note) = connect::engine(stores, &writes);
     if let Some(note) = note {
         state = state.with_notice(note);
     }
+    // Nothing has mapped a key or drawn yet, so neither is taken.
+    let _ = keys::install(settings.keymap);
+    let _ = theme::install(settings.theme);
 
     let hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
     let terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;

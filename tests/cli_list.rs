@@ -32,6 +32,9 @@ fn reprieve(fake_url: Option<&str>, args: &[&str]) -> Command {
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env_remove("REPRIEVE_READ_ONLY")
+        // No config file of the host's: its defaults would change the runs.
+        .env_remove("REPRIEVE_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/reprieve-cli/config-home")
         .env(
             "XDG_STATE_HOME",
             std::env::temp_dir().join("reprieve-cli-state"),

@@ -26,6 +26,8 @@ fn list(fake: &FakeAws, extra: &[&str]) -> (Vec<Value>, String, Option<i32>) {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("REPRIEVE_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/reprieve-cli/config-home")
         .args(["--endpoint-url", &fake.url(), "--region", "us-east-1"])
         .args(["list", "-o", "json"])
         .args(extra)

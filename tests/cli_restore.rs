@@ -33,6 +33,9 @@ fn reprieve(url: &str, regions: &str, args: &[&str]) -> Command {
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env_remove("REPRIEVE_READ_ONLY")
+        // No config file of the host's: its defaults would change the runs.
+        .env_remove("REPRIEVE_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/reprieve-cli/config-home")
         .args(["--endpoint-url", url, "--region", regions])
         .args(args)
         .stdin(Stdio::null());

@@ -102,6 +102,9 @@ pub(super) fn on_page(
         };
         fresh.push((secret, dates));
     }
+    for (secret, _) in &fresh {
+        state.accounts.listed(source, secret.arn.account());
+    }
     state.list.upsert(source, fresh, generation);
     if let Some(token) = page.next_token {
         return vec![Effect::LoadPage {

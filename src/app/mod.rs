@@ -1,5 +1,6 @@
 //! State, messages, effects and the pure `update` that ties them together.
 
+mod accounts;
 mod actions;
 pub mod feeds;
 pub mod list;
@@ -63,6 +64,7 @@ pub struct State {
     stopped: Option<String>,
     /// `DescribeSecret`'s answers, by ARN, for the details pane.
     described: HashMap<Arn, Result<crate::store::Described, StoreError>>,
+    accounts: accounts::Accounts,
 }
 
 /// Read access for drawing and tests; only `update` changes the state.
@@ -204,6 +206,7 @@ impl State {
             hidden: false,
             stopped: None,
             described: HashMap::new(),
+            accounts: accounts::Accounts::default(),
         }
     }
 

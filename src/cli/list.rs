@@ -1,6 +1,7 @@
 //! `reprieve list`: every secret scheduled for deletion, soonest purge
 //! first, in the format asked for.
 
+use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 
 use jiff::Timestamp;
@@ -24,7 +25,8 @@ pub async fn run(global: &Global, args: &ListArgs) -> Exit {
     if let exit @ Exit::Unreachable = status(&listed) {
         return exit;
     }
-    let rows = keep(&listed, args, Timestamp::now());
+    let names = &global.file.accounts.names;
+    let rows = keep(&listed, args, names, Timestamp::now());
     if cloudtrail {
         warn::windows(&rows);
     }
@@ -34,25 +36,41 @@ pub async fn run(global: &Global, args: &ListArgs) -> Exit {
         .iter()
         .map(|r| r.reads_checked.map(|(since, _)| since))
         .collect();
-    let written = output::write(&mut out, args.output, &rows, &checked, &setup.tz, setup.now)
-        .and_then(|()| out.flush());
+    let at = output::At {
+        checked: &checked,
+        tz: &setup.tz,
+        now: setup.now,
+        names,
+    };
+    let written = output::write(&mut out, args.output, &rows, &at).and_then(|()| out.flush());
     match finish(written) {
         Exit::Done => status(&listed),
         other => other,
     }
 }
 
-/// The rows the filter and `--within` keep, in the listing's order.
-fn keep<'a>(listed: &'a Listing, args: &ListArgs, now: Timestamp) -> Vec<&'a Row> {
+/// The rows the filter and `--within` keep, in the listing's order; `@`
+/// words also match the accounts' `names` from the config file.
+fn keep<'a>(
+    listed: &'a Listing,
+    args: &ListArgs,
+    names: &BTreeMap<String, String>,
+    now: Timestamp,
+) -> Vec<&'a Row> {
     let query = args.filter.as_deref().map(Query::parse);
+    let lower: BTreeMap<&str, String> = names
+        .iter()
+        .map(|(id, name)| (id.as_str(), name.to_lowercase()))
+        .collect();
     let until = args.within.and_then(|d| now.checked_add(d).ok());
     listed
         .rows
         .iter()
         .filter(|r| {
-            query
-                .as_ref()
-                .is_none_or(|q| q.matches(&r.secret.name, r.secret.arn.as_str()))
+            query.as_ref().is_none_or(|q| {
+                let name = lower.get(r.secret.arn.account()).map(String::as_str);
+                q.matches_named(&r.secret.name, r.secret.arn.as_str(), name)
+            })
         })
         .filter(|r| until.is_none_or(|until| r.dates.purge.earliest() <= until))
         .filter(|r| !args.in_use || r.reads.is_some() || r.secret.in_use_when_deleted())
@@ -120,7 +138,7 @@ mod tests {
             no_cloudtrail: false,
             in_use: false,
         };
-        let kept: Vec<&str> = keep(&listed, &args, now)
+        let kept: Vec<&str> = keep(&listed, &args, &BTreeMap::new(), now)
             .iter()
             .map(|r| r.secret.name.as_str())
             .collect();

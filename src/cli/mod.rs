@@ -14,9 +14,9 @@ use clap::CommandFactory;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::args::{Args, Command, Global};
+use crate::args::{Args, Command, ConfigArgs, Global};
 use crate::engine::Engine;
-use crate::engine::connect::{self, Wants, Writes};
+use crate::engine::connect;
 use crate::engine::sources::Source;
 
 /// What the process ends with; `--help` and the README list them.
@@ -56,8 +56,26 @@ pub async fn run(args: &Args) -> Option<Exit> {
             let man = clap_mangen::Man::new(Args::command());
             finish(man.render(&mut page).and_then(|()| write_out(&page)))
         }
+        Command::Config(config) => self::config(&args.global, config),
     };
     Some(exit)
+}
+
+/// `reprieve config`: the default file (the keymap's defaults in it), or
+/// where the file is read from. Neither reads the file, so both work while
+/// it is broken.
+fn config(global: &Global, args: &ConfigArgs) -> Exit {
+    if args.default {
+        let text = crate::config::default_text(&crate::keys::documented());
+        return finish(write_out(text.as_bytes()));
+    }
+    match crate::config::locate(global.config.as_deref()) {
+        Some(at) => finish(write_out(format!("{}\n", at.path.display()).as_bytes())),
+        None => {
+            warn::say("no HOME or XDG_CONFIG_HOME to look in: pass --config PATH");
+            Exit::Usage
+        }
+    }
 }
 
 /// The sources and the engine the flags ask for.
@@ -70,30 +88,17 @@ struct Setup {
 
 async fn setup(global: &Global) -> Result<Setup, Exit> {
     let now = Timestamp::now();
-    let wants = Wants {
-        profiles: global.profile.clone(),
-        regions: global.region.clone(),
-        endpoint_url: global.endpoint_url.clone(),
-        demo: global.demo,
-    };
+    let wants = global.wants();
     let (sources, stores) = connect::sources(&wants, now).await.map_err(|e| {
         warn::say(&format!("cannot set up the sources: {e}"));
         Exit::Unreachable
     })?;
-    let writes = Writes {
-        read_only: global.read_only,
-        audit_log: global.audit_log.clone(),
-        no_audit_log: global.no_audit_log,
-    };
+    let writes = global.writes();
     let (engine, note) = connect::engine(stores, &writes);
     if let Some(note) = note {
         warn::say(&note);
     }
-    let tz = if global.utc {
-        TimeZone::UTC
-    } else {
-        TimeZone::system()
-    };
+    let tz = global.tz();
     Ok(Setup {
         sources,
         engine,

@@ -1,6 +1,7 @@
 //! `list`'s formats, all written through one buffered writer as rows come:
 //! aligned columns for people, JSON, JSON lines and CSV for programs.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use jiff::Timestamp;
@@ -16,18 +17,21 @@ use crate::text::{display_width, sanitize, truncate};
 /// The widest a name is shown in the table; JSON and CSV carry it whole.
 const NAME_WIDTH: usize = 60;
 
-/// `checked[source]`: refused reads of that source are known since then.
-pub fn write(
-    out: &mut dyn Write,
-    format: ListFormat,
-    rows: &[&Row],
-    checked: &[Option<Timestamp>],
-    tz: &TimeZone,
-    now: Timestamp,
-) -> io::Result<()> {
-    let since = |row: &Row| checked.get(row.source).copied().flatten();
+/// What the rows are written against.
+pub struct At<'a> {
+    /// `checked[source]`: refused reads of that source are known since then.
+    pub checked: &'a [Option<Timestamp>],
+    pub tz: &'a TimeZone,
+    pub now: Timestamp,
+    /// Accounts' names from the config file, for the table (JSON and CSV
+    /// keep the ids a script joins on).
+    pub names: &'a BTreeMap<String, String>,
+}
+
+pub fn write(out: &mut dyn Write, format: ListFormat, rows: &[&Row], at: &At) -> io::Result<()> {
+    let since = |row: &Row| at.checked.get(row.source).copied().flatten();
     match format {
-        ListFormat::Table => table(out, rows, tz, now),
+        ListFormat::Table => table(out, rows, at),
         ListFormat::Json => {
             out.write_all(b"[")?;
             for (i, row) in rows.iter().enumerate() {
@@ -77,7 +81,8 @@ const HEADER: [&str; 14] = [
 
 /// Aligned columns; names shown with the dashboard's stand-ins for control
 /// characters, so a name can never drive the terminal.
-fn table(out: &mut dyn Write, rows: &[&Row], tz: &TimeZone, now: Timestamp) -> io::Result<()> {
+fn table(out: &mut dyn Write, rows: &[&Row], at: &At) -> io::Result<()> {
+    let (tz, now) = (at.tz, at.now);
     let zone = dates::zone_at(tz, now);
     let names: Vec<String> = rows
         .iter()
@@ -93,12 +98,16 @@ fn table(out: &mut dyn Write, rows: &[&Row], tz: &TimeZone, now: Timestamp) -> i
             .to_owned()
     };
     let account = |r: &Row| {
-        crate::store::arn_region_account(r.secret.arn.as_str())
-            .1
-            .to_owned()
+        let id = crate::store::arn_region_account(r.secret.arn.as_str()).1;
+        at.names
+            .get(id)
+            .map_or_else(|| id.to_owned(), |name| sanitize(name).into_owned())
     };
     let region_w = width("REGION", &mut rows.iter().map(|r| region(r).len()));
-    let account_w = width("ACCOUNT", &mut rows.iter().map(|r| account(r).len()));
+    let account_w = width(
+        "ACCOUNT",
+        &mut rows.iter().map(|r| display_width(&account(r))),
+    );
     let purge_title = format!("PURGE ({zone})");
     let purge_w = usize::from(dates::PURGE_WIDTH).max(purge_title.len());
     writeln!(
@@ -115,10 +124,10 @@ fn table(out: &mut dyn Write, rows: &[&Row], tz: &TimeZone, now: Timestamp) -> i
         let by = sanitize(&dates::deleted_by(&row.dates)).into_owned();
         writeln!(
             out,
-            "{} {:<region_w$} {:<account_w$} {:<purge_w$} {:<10} {:<5} {}",
+            "{} {:<region_w$} {} {:<purge_w$} {:<10} {:<5} {}",
             pad(name, name_w),
             region(row),
-            account(row),
+            pad(&account(row), account_w),
             dates::purge_cell(tz, row.dates.purge),
             time_left(row.dates.purge, now),
             reads_cell(row),

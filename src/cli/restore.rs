@@ -11,6 +11,7 @@ use futures_util::stream::FuturesOrdered;
 
 use super::{Exit, finish, progress, setup, warn};
 use crate::args::{Global, RestoreArgs, RestoreFormat};
+use crate::config::Accounts;
 use crate::engine::connect;
 use crate::engine::listing::{self, Listing, Row};
 use crate::engine::restore::{Check, Finished, Outcome, Request};
@@ -35,7 +36,7 @@ pub async fn run(global: &Global, args: &RestoreArgs) -> Exit {
         }
     };
     // Refused before anything is asked of AWS.
-    if connect::read_only(global.read_only) {
+    if connect::read_only(global.read_only, global.file.defaults.read_only) {
         warn::say(READ_ONLY);
         return Exit::Usage;
     }
@@ -62,7 +63,7 @@ pub async fn run(global: &Global, args: &RestoreArgs) -> Exit {
         }
     };
     if !args.yes {
-        match ask(&rows, &setup.sources) {
+        match ask(&rows, &setup.sources, &global.file.accounts) {
             Ok(true) => {}
             Ok(false) => {
                 warn::say("nothing restored");
@@ -144,7 +145,7 @@ fn resolve<'a>(listed: &'a Listing, wanted: &[String]) -> Result<Vec<&'a Row>, V
 
 /// Shows what will be restored and asks on the terminal, not on stdin,
 /// which may be the list of names.
-fn ask(rows: &[&Row], sources: &[Source]) -> Result<bool, String> {
+fn ask(rows: &[&Row], sources: &[Source], accounts: &Accounts) -> Result<bool, String> {
     let no_terminal = || "no terminal to ask on: pass --yes to restore without asking".to_owned();
     let tty = std::fs::OpenOptions::new()
         .read(true)
@@ -159,6 +160,7 @@ fn ask(rows: &[&Row], sources: &[Source]) -> Result<bool, String> {
         writeln!(to, "Restore these {} secret(s)?", rows.len())?;
         for row in rows {
             let (region, account) = arn_region_account(row.secret.arn.as_str());
+            let account = accounts.shown(account);
             let via = sources
                 .get(row.source)
                 .map_or_else(|| "profile default".to_owned(), Source::via);

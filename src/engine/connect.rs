@@ -32,20 +32,40 @@ pub struct Wants {
     pub endpoint_url: Option<String>,
     /// The built-in sample data instead of AWS.
     pub demo: bool,
+    /// The config file's: used when neither the flags nor the environment
+    /// name any.
+    pub file_profiles: Vec<String>,
+    pub file_regions: Vec<String>,
 }
 
 /// How writes are handled, as the flags and environment say.
 #[derive(Debug, Clone, Default)]
 pub struct Writes {
+    /// `--read-only`.
     pub read_only: bool,
+    /// The config file's `read_only`, below `REPRIEVE_READ_ONLY`.
+    pub file_read_only: bool,
     pub audit_log: Option<PathBuf>,
     pub no_audit_log: bool,
 }
 
-/// `--read-only`, or `REPRIEVE_READ_ONLY` set to `1` or `true`.
-pub fn read_only(flag: bool) -> bool {
-    flag || std::env::var("REPRIEVE_READ_ONLY")
-        .is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+/// `--read-only`; else `REPRIEVE_READ_ONLY` when it is set (`1` or
+/// `true` is on, anything else off); else the config file's `read_only`.
+pub fn read_only(flag: bool, file: bool) -> bool {
+    read_only_with(
+        flag,
+        std::env::var("REPRIEVE_READ_ONLY").ok().as_deref(),
+        file,
+    )
+}
+
+/// `read_only`, with the environment variable given.
+pub fn read_only_with(flag: bool, env: Option<&str>, file: bool) -> bool {
+    match env.filter(|v| !v.is_empty()) {
+        _ if flag => true,
+        Some(v) => v == "1" || v.eq_ignore_ascii_case("true"),
+        None => file,
+    }
 }
 
 /// The sources asked for, each with its store, in source order.
@@ -53,18 +73,22 @@ pub async fn sources(wants: &Wants, now: Timestamp) -> Result<Sources, StoreErro
     if wants.demo {
         return demo(now);
     }
-    let env_profile = std::env::var("AWS_PROFILE").ok();
-    let defined = if wants.profiles.iter().any(|p| p == "all") {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let env_profile = env("AWS_PROFILE");
+    // The region chain reads both, in this order.
+    let env_region = env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION"));
+    let profiles = sources::below_env(
+        &wants.profiles,
+        env_profile.as_deref(),
+        &wants.file_profiles,
+    );
+    let regions = sources::below_env(&wants.regions, env_region.as_deref(), &wants.file_regions);
+    let defined = if profiles.iter().any(|p| p == "all") {
         aws_store::defined_profiles().await
     } else {
         Vec::new()
     };
-    let wanted = sources::resolve(
-        &wants.profiles,
-        &wants.regions,
-        &defined,
-        env_profile.as_deref(),
-    );
+    let wanted = sources::resolve(profiles, regions, &defined, env_profile.as_deref());
     let mut stores: Vec<Arc<dyn SecretStore>> = Vec::with_capacity(wanted.len());
     let mut out = Vec::with_capacity(wanted.len());
     for w in wanted {
@@ -79,7 +103,7 @@ pub async fn sources(wants: &Wants, now: Timestamp) -> Result<Sources, StoreErro
 /// nothing, not even an empty log. The second value is something to tell
 /// the operator about the log (it was made owner-only).
 pub fn engine(stores: Vec<Arc<dyn SecretStore>>, writes: &Writes) -> (Engine, Option<String>) {
-    let read_only = read_only(writes.read_only);
+    let read_only = read_only(writes.read_only, writes.file_read_only);
     let (audit, note) = if read_only {
         (Audit::Off, None)
     } else {

@@ -140,6 +140,18 @@ pub fn resolve(
     out
 }
 
+/// What to list when: the flags' names; else, when the environment names
+/// none (`AWS_PROFILE`, `AWS_REGION`), the config file's. An empty answer
+/// leaves it to the environment, then the built-in default. As in the AWS
+/// CLI, a flag wins over the environment and the environment over a file.
+pub fn below_env<'a>(flag: &'a [String], env: Option<&str>, file: &'a [String]) -> &'a [String] {
+    if flag.is_empty() && env.is_none_or(str::is_empty) {
+        file
+    } else {
+        flag
+    }
+}
+
 /// The names given, `all` replaced by `every`, blanks dropped, each once.
 fn expand(given: &[String], every: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -209,6 +221,23 @@ mod tests {
         // A profile named beside `all` is not listed twice.
         let w = resolve(&strings(&["prod", "all"]), &[], &defined, None);
         assert_eq!(pairs(&w), [(Some("prod"), None), (Some("dev"), None)]);
+    }
+
+    #[test]
+    fn a_flag_wins_over_the_environment_and_the_environment_over_the_file() {
+        let (flag, file) = (strings(&["cli"]), strings(&["file"]));
+        assert_eq!(below_env(&flag, Some("env"), &file), flag);
+        assert_eq!(below_env(&flag, None, &file), flag);
+        assert!(
+            below_env(&[], Some("env"), &file).is_empty(),
+            "the env's turn"
+        );
+        assert_eq!(below_env(&[], None, &file), file);
+        assert_eq!(below_env(&[], Some(""), &file), file, "set but empty");
+        // Through `resolve`: the environment's profile, not the file's.
+        let profiles = below_env(&[], Some("env"), &file);
+        let w = resolve(profiles, &[], &[], Some("env"));
+        assert_eq!(pairs(&w), [(Some("env"), None)]);
     }
 
     #[test]

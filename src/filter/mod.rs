@@ -166,8 +166,15 @@ impl Query {
 
     /// The secret `name` (with `arn`) matches: for `list --filter`.
     pub fn matches(&self, name: &str, arn: &str) -> bool {
+        self.matches_named(name, arn, None)
+    }
+
+    /// `matches`, where `@` words may also name the account by its name
+    /// from the config (`account_name`, lowercase).
+    pub fn matches_named(&self, name: &str, arn: &str, account_name: Option<&str>) -> bool {
         let mut matcher = Matcher::default();
-        self.words_match(name, name.is_ascii(), &mut matcher) && self.in_scope(arn)
+        self.words_match(name, name.is_ascii(), &mut matcher)
+            && self.in_scope_named(arn, account_name)
     }
 
     /// Which characters of `shown` (the name as displayed) the words

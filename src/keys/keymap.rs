@@ -17,6 +17,7 @@ const CTRL_C: KeyEvent = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL
 
 const fn bind(
     scope: Scope,
+    name: &'static str,
     keys: &'static [KeyEvent],
     action: Action,
     description: &'static str,
@@ -24,6 +25,7 @@ const fn bind(
 ) -> Binding {
     Binding {
         scope,
+        name,
         keys,
         quiet: &[],
         action,
@@ -37,6 +39,7 @@ use Scope as S;
 pub static KEYMAP: &[Binding] = &[
     bind(
         S::List,
+        "up",
         &[key(KeyCode::Up), ch('k')],
         Action::Up,
         "Move up",
@@ -44,6 +47,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "down",
         &[key(KeyCode::Down), ch('j')],
         Action::Down,
         "Move down",
@@ -51,6 +55,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "page_up",
         &[key(KeyCode::PageUp)],
         Action::PageUp,
         "Page up",
@@ -58,6 +63,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "page_down",
         &[key(KeyCode::PageDown)],
         Action::PageDown,
         "Page down",
@@ -65,6 +71,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "top",
         &[key(KeyCode::Home), ch('g')],
         Action::Top,
         "First row",
@@ -72,6 +79,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "bottom",
         &[key(KeyCode::End), ch('G')],
         Action::Bottom,
         "Last row",
@@ -79,6 +87,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "filter",
         &[ch('/')],
         Action::OpenFilter,
         "Filter: name, @region, @account",
@@ -86,6 +95,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "clear",
         &[key(KeyCode::Esc)],
         Action::Escape,
         "Clear the filter, then the marks",
@@ -93,6 +103,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "mark",
         &[ch(' ')],
         Action::ToggleMark,
         "Mark or unmark the secret",
@@ -100,6 +111,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "mark_all",
         &[ch('*')],
         Action::MarkAll,
         "Mark all shown (again: none)",
@@ -107,6 +119,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "restore",
         &[ch('r')],
         Action::Restore,
         "Restore the selected or marked",
@@ -114,6 +127,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "refresh",
         &[ch('R')],
         Action::Refresh,
         "Reload the list",
@@ -121,6 +135,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "message",
         &[ch('m')],
         Action::ShowMessage,
         "Show the whole status message",
@@ -128,6 +143,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "sources",
         &[ch('s')],
         Action::ShowSources,
         "Sources and who you are",
@@ -135,6 +151,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "details",
         &[key(KeyCode::Enter), ch('i')],
         Action::ShowDetails,
         "Details of the secret",
@@ -142,14 +159,23 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::List,
+        "asked_first",
         &[ch('u')],
         Action::AskedFirst,
         "Still asked for first / by purge",
         None,
     ),
-    bind(S::List, &[ch('?')], Action::Help, "Help", Some("help")),
     bind(
         S::List,
+        "help",
+        &[ch('?')],
+        Action::Help,
+        "Help",
+        Some("help"),
+    ),
+    bind(
+        S::List,
+        "quit",
         &[ch('q'), CTRL_C],
         Action::Quit,
         "Quit",
@@ -158,6 +184,7 @@ pub static KEYMAP: &[Binding] = &[
     .quiet(&[CTRL_C]),
     bind(
         S::Filter,
+        "filter_keep",
         &[key(KeyCode::Enter)],
         Action::AcceptFilter,
         "Keep the filter",
@@ -165,22 +192,39 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Filter,
+        "filter_clear",
         &[key(KeyCode::Esc)],
         Action::ClearFilter,
         "Clear the filter",
         Some("clear"),
     ),
-    bind(S::Filter, &[key(KeyCode::Up)], Action::Up, "Move up", None),
     bind(
         S::Filter,
+        "filter_up",
+        &[key(KeyCode::Up)],
+        Action::Up,
+        "Move up",
+        None,
+    ),
+    bind(
+        S::Filter,
+        "filter_down",
         &[key(KeyCode::Down)],
         Action::Down,
         "Move down",
         None,
     ),
-    bind(S::Filter, &[CTRL_C], Action::Quit, "Quit", None),
+    bind(
+        S::Filter,
+        "filter_quit",
+        &[CTRL_C],
+        Action::Quit,
+        "Quit",
+        None,
+    ),
     bind(
         S::Confirm,
+        "confirm_restore",
         &[ch('y'), key(KeyCode::Enter)],
         Action::Confirm,
         "Restore",
@@ -188,14 +232,23 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Confirm,
+        "confirm_cancel",
         &[ch('n'), key(KeyCode::Esc)],
         Action::Cancel,
         "Cancel",
         Some("cancel"),
     ),
-    bind(S::Confirm, &[CTRL_C], Action::Quit, "Quit", None),
+    bind(
+        S::Confirm,
+        "confirm_quit",
+        &[CTRL_C],
+        Action::Quit,
+        "Quit",
+        None,
+    ),
     bind(
         S::Help,
+        "help_close",
         &[key(KeyCode::Esc), ch('?'), key(KeyCode::Enter)],
         Action::CloseHelp,
         "Close help",
@@ -203,6 +256,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Help,
+        "help_quit",
         &[ch('q'), CTRL_C],
         Action::Quit,
         "Quit",
@@ -210,6 +264,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Message,
+        "message_close",
         &[key(KeyCode::Esc), ch('m'), key(KeyCode::Enter)],
         Action::CloseMessage,
         "Close the message",
@@ -217,6 +272,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Message,
+        "message_quit",
         &[ch('q'), CTRL_C],
         Action::Quit,
         "Quit",
@@ -224,6 +280,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::ConfirmMany,
+        "bulk_restore",
         &[ch('y'), key(KeyCode::Enter)],
         Action::Confirm,
         "Restore them (10 or more: type the count, then Enter)",
@@ -231,6 +288,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::ConfirmMany,
+        "bulk_cancel",
         &[ch('n'), key(KeyCode::Esc)],
         Action::Cancel,
         "Cancel",
@@ -238,6 +296,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::ConfirmMany,
+        "bulk_up",
         &[key(KeyCode::Up), ch('k')],
         Action::Up,
         "Scroll the names up",
@@ -245,6 +304,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::ConfirmMany,
+        "bulk_down",
         &[key(KeyCode::Down), ch('j')],
         Action::Down,
         "Scroll the names down",
@@ -252,6 +312,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::ConfirmMany,
+        "bulk_erase",
         &[key(KeyCode::Backspace)],
         Action::Erase,
         "Erase a digit",
@@ -259,6 +320,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::ConfirmMany,
+        "bulk_quit",
         &[CTRL_C],
         Action::Quit,
         "Quit",
@@ -266,6 +328,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::ConfirmQuit,
+        "quit_anyway",
         &[ch('y'), ch('q'), CTRL_C],
         Action::QuitAnyway,
         "Quit: queued restores are not sent",
@@ -273,6 +336,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::ConfirmQuit,
+        "quit_stay",
         &[ch('n'), key(KeyCode::Esc)],
         Action::Cancel,
         "Stay",
@@ -280,6 +344,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Sources,
+        "sources_close",
         &[key(KeyCode::Esc), ch('s'), key(KeyCode::Enter)],
         Action::CloseSources,
         "Close the sources",
@@ -287,6 +352,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Sources,
+        "sources_quit",
         &[ch('q'), CTRL_C],
         Action::Quit,
         "Quit",
@@ -294,6 +360,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Details,
+        "details_close",
         &[key(KeyCode::Esc), key(KeyCode::Enter), ch('i')],
         Action::CloseDetails,
         "Close the details",
@@ -301,6 +368,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Details,
+        "details_up",
         &[key(KeyCode::Up), ch('k')],
         Action::Up,
         "Scroll up",
@@ -308,6 +376,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Details,
+        "details_down",
         &[key(KeyCode::Down), ch('j')],
         Action::Down,
         "Scroll down",
@@ -315,6 +384,7 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Details,
+        "details_quit",
         &[ch('q'), CTRL_C],
         Action::Quit,
         "Quit",

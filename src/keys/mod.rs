@@ -1,12 +1,16 @@
 //! Key presses to messages, by mode. The same table feeds the footer hints
 //! and the help overlay, and their labels are written from the table's key
-//! events, so they can never disagree with what keys do.
+//! events, so they can never disagree with what keys do. The table in use
+//! is the defaults (`KEYMAP`) with the config file's `[keys]` over them,
+//! installed once at start-up.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::{Action, Mode, Msg};
 
+mod custom;
 mod keymap;
+pub use custom::{Keymap, active, documented, install};
 pub use keymap::{HELP_SECTIONS, KEYMAP};
 
 /// The set of bindings that is live: one per mode.
@@ -65,8 +69,11 @@ impl Scope {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     pub scope: Scope,
+    /// What the config file's `[keys]` calls it: `restore`, `filter_keep`.
+    pub name: &'static str,
     /// Every key that does this, in the order the label names them.
     pub keys: &'static [KeyEvent],
     /// Keys of `keys` left out of the footer hint to keep it short. The help
@@ -126,7 +133,7 @@ pub fn key_label(key: &KeyEvent) -> String {
         KeyCode::End => label.push_str("End"),
         KeyCode::Enter => label.push_str("Enter"),
         KeyCode::Esc => label.push_str("Esc"),
-        KeyCode::Tab => label.push_str("Tab"),
+        KeyCode::Tab | KeyCode::BackTab => label.push_str("Tab"),
         KeyCode::Char(' ') => label.push_str("Space"),
         // Ctrl-C, as terminals and manuals write it.
         KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => {
@@ -138,12 +145,18 @@ pub fn key_label(key: &KeyEvent) -> String {
     label
 }
 
+/// The bindings of `scope` in the keymap in use.
 pub fn bindings(scope: Scope) -> impl Iterator<Item = &'static Binding> {
-    KEYMAP.iter().filter(move |b| b.scope == scope)
+    active().bindings(scope)
 }
 
-/// Maps a terminal event to a message, or `None` when it means nothing here.
+/// Maps a terminal event to a message, or `None` when it means nothing
+/// here, by the keymap in use.
 pub fn map(mode: &Mode, event: &Event) -> Option<Msg> {
+    active().map(mode, event)
+}
+
+fn map_in(keymap: &Keymap, mode: &Mode, event: &Event) -> Option<Msg> {
     match event {
         Event::Resize(width, height) => Some(Msg::Resize {
             width: *width,
@@ -152,7 +165,8 @@ pub fn map(mode: &Mode, event: &Event) -> Option<Msg> {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
             let scope = Scope::of(mode);
             let pressed = normalize(k);
-            let bound = bindings(scope)
+            let bound = keymap
+                .bindings(scope)
                 .find(|b| b.keys.contains(&pressed))
                 .map(|b| Msg::Action(b.action));
             match scope {

@@ -209,3 +209,17 @@ fn no_key_is_bound_twice_in_a_scope() {
         }
     }
 }
+
+/// `[keys]` finds an action by its name: each is one word, and one only.
+#[test]
+fn every_binding_has_a_name_of_its_own() {
+    let mut seen = std::collections::HashSet::new();
+    for b in KEYMAP {
+        assert!(seen.insert(b.name), "{} twice", b.name);
+        assert!(
+            b.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "{}",
+            b.name
+        );
+    }
+}

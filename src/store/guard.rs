@@ -10,8 +10,8 @@ use super::{
 };
 
 /// Why a write was refused in read-only mode.
-pub const READ_ONLY: &str =
-    "reprieve is read-only (--read-only or REPRIEVE_READ_ONLY=1): restores are turned off";
+pub const READ_ONLY: &str = "reprieve is read-only (--read-only, REPRIEVE_READ_ONLY=1 or read_only in the config file): \
+     restores are turned off";
 
 /// `store` itself, or, read-only, a store that reads through it and writes
 /// nothing.

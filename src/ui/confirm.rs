@@ -56,6 +56,7 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) -> bool {
     // credentials of the profile that listed it.
     let (region, account) = arn_region_account(target.arn.as_str());
     let profile = &target.profile;
+    let account = state.account_shown(account);
     let via = format!("account {account} · {region} · profile {profile}");
     lines.extend(wrapped_field("Via", &via, text_width, 2));
     let deleted = match (dates.deleted_at, &dates.deleted_by) {
@@ -128,6 +129,7 @@ pub fn confirm_many(frame: &mut Frame, state: &State, bulk: &Bulk) -> bool {
             lines.push(field(label, format!("{rest} in {more} more places")));
             break;
         }
+        let account = state.account_shown(account);
         lines.push(field(
             label,
             format!("{count} in account {account} · {region}"),

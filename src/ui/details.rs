@@ -51,7 +51,7 @@ fn body(state: &State, arn: &Arn, width: usize) -> Vec<Line<'static>> {
         "Where",
         format!(
             "account {} · {} · profile {profile}",
-            arn.account(),
+            state.account_shown(arn.account()),
             arn.region()
         ),
     );

@@ -8,6 +8,7 @@ mod help;
 mod hints;
 mod overlay;
 mod table;
+pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -20,6 +21,7 @@ use crate::keys::Scope;
 use crate::layout::Footer;
 use crate::text::{cell, char_width, sanitize, thousands};
 use areas::{Areas, split};
+pub use theme::Theme;
 
 /// The screen's areas for this state, and the footer text as drawn.
 fn layout(area: Rect, state: &State) -> (Areas, Footer) {
@@ -94,7 +96,8 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     let title_room = 12
         + crate::text::display_width(&summary).min(40)
         + 10 * usize::from(state.is_read_only())
-        + 17 * usize::from(state.stopped().is_some());
+        + 17 * usize::from(state.stopped().is_some())
+        + 11 * usize::from(state.in_production());
     let full = header_counts(state, false);
     let counts = if full.width() + title_room > usize::from(area.width) {
         header_counts(state, true)
@@ -107,11 +110,15 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
 
     let title = " reprieve ";
     let room = usize::from(left.width).saturating_sub(title.len() + 2);
-    let mut spans = vec![
-        Span::styled(title, Style::new().bold().reversed()),
-        Span::raw(" "),
-    ];
+    let theme = theme::active();
+    let mut spans = vec![Span::styled(title, theme.header), Span::raw(" ")];
     let mut room = room;
+    // Said before anything else: what a restore here would touch.
+    if state.in_production() {
+        spans.push(Span::styled("PRODUCTION", theme.urgent.bold()));
+        spans.push(Span::raw(" "));
+        room = room.saturating_sub(11);
+    }
     if state.is_read_only() {
         spans.push(Span::styled("READ-ONLY", Style::new().bold().yellow()));
         spans.push(Span::raw(" "));
@@ -135,7 +142,8 @@ fn sources_summary(state: &State) -> String {
         return match &feed.identity {
             Some(id) => {
                 let who = id.arn.rsplit(['/', ':']).next().unwrap_or("");
-                format!("{} · {} {who}", feed.source.label, id.account)
+                let account = state.account_label(&id.account);
+                format!("{} · {account} {who}", feed.source.label)
             }
             None => feed.source.label.clone(),
         };
@@ -193,7 +201,7 @@ fn header_counts(state: &State, short: bool) -> Line<'static> {
     if marked > 0 {
         counts.push(Span::styled(
             format!("{marked} marked · "),
-            Style::new().bold(),
+            theme::active().marks,
         ));
     }
     if state.startup_error().is_none() {

@@ -150,9 +150,20 @@ pub fn sources(frame: &mut Frame, state: &State) {
     let width = area.width.saturating_sub(2).min(110);
     let text_width = usize::from(width.saturating_sub(4)).max(1);
     let bold = Style::new().bold();
+    // Names from the config file stand where the ids would.
+    fn label<'a>(state: &'a State, feed: &'a crate::app::Feed) -> &'a str {
+        feed.account().map_or("?", |a| state.account_label(a))
+    }
+    let account_width = state
+        .feeds()
+        .iter()
+        .map(|f| crate::text::display_width(label(state, f)))
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 24);
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{:<14} ", "Profile"), bold),
-        Span::styled(format!("{:<13} ", "Account"), bold),
+        Span::styled(format!("{:<account_width$} ", "Account"), bold),
         Span::styled(format!("{:<15} ", "Region"), bold),
         Span::styled("State", bold),
     ])];
@@ -160,7 +171,7 @@ pub fn sources(frame: &mut Frame, state: &State) {
     for (id, feed) in state.feeds().iter().enumerate() {
         let source = &feed.source;
         let profile = source.profile.as_deref().unwrap_or("default");
-        let account = feed.account().unwrap_or("?");
+        let account = truncate(&sanitize(label(state, feed)), account_width).into_owned();
         let region = source.region.as_deref().unwrap_or("(not set)");
         let (text, style) = match state.feed_state(id) {
             FeedState::Listing => ("listing…".to_owned(), Style::new().fg(Color::Cyan)),
@@ -184,7 +195,7 @@ pub fn sources(frame: &mut Frame, state: &State) {
         };
         lines.push(Line::from(vec![
             Span::raw(format!("{:<14} ", truncate(&sanitize(profile), 14))),
-            Span::raw(format!("{account:<13} ")),
+            Span::raw(format!("{account:<account_width$} ")),
             Span::raw(format!("{:<15} ", truncate(&sanitize(region), 15))),
             Span::styled(text, style),
         ]));

@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table, TableState};
 
@@ -65,6 +65,8 @@ struct Spread {
     region_width: u16,
     /// A row on screen is still asked for, or was in use when deleted.
     reads: bool,
+    /// The longest account label (a name from the config file, or the id).
+    account_width: u16,
 }
 
 fn spread(state: &State) -> Spread {
@@ -73,6 +75,11 @@ fn spread(state: &State) -> Spread {
     let regions: HashSet<_> = feeds.clone().map(|f| &f.source.region).collect();
     // A source whose identity is not known yet counts as no account.
     let accounts: HashSet<_> = feeds.filter_map(|f| f.account()).collect();
+    let account_width = accounts
+        .iter()
+        .map(|a| display_width(state.account_label(a)))
+        .max()
+        .unwrap_or(0);
     let longest = regions
         .iter()
         .filter_map(|r| r.as_ref())
@@ -86,6 +93,9 @@ fn spread(state: &State) -> Spread {
             .unwrap_or(REGION_WIDTH)
             .clamp(6, REGION_WIDTH),
         reads: state.list().asked() > 0 || state.list().on_screen().any(Row::in_use),
+        account_width: u16::try_from(account_width)
+            .unwrap_or(ACCOUNT_MAX)
+            .clamp(ACCOUNT_WIDTH, ACCOUNT_MAX),
     }
 }
 
@@ -93,7 +103,9 @@ fn spread(state: &State) -> Spread {
 const REGION_WIDTH: u16 = 14;
 /// "Reads", and a count or "used".
 const READS_WIDTH: u16 = 5;
+/// An account id; a name from the config file may take more, to this.
 const ACCOUNT_WIDTH: u16 = 12;
+const ACCOUNT_MAX: u16 = 24;
 
 fn layout(
     total: u16,
@@ -113,7 +125,7 @@ fn layout(
         Column::By => by,
         Column::Description => DESCRIPTION_MIN,
         Column::Region => spread.region_width,
-        Column::Account => ACCOUNT_WIDTH,
+        Column::Account => spread.account_width.max(ACCOUNT_WIDTH),
         Column::Reads => READS_WIDTH,
         Column::Name => 0,
     };
@@ -208,9 +220,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 
 fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> TableRow<'a> {
     let purge = row.dates.purge;
+    let theme = super::theme::active();
     let style = match urgency(purge, state.now()) {
-        Urgency::Overdue | Urgency::Imminent => Style::new().fg(Color::Red),
-        Urgency::Soon => Style::new().fg(Color::Yellow),
+        Urgency::Overdue | Urgency::Imminent => theme.urgent,
+        Urgency::Soon => theme.soon,
         Urgency::Later => Style::new(),
     };
     let cells = columns.iter().map(|&(column, width)| {
@@ -219,7 +232,7 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
             Column::Marker => match row.restore {
                 // Marked rows show without colour too.
                 RestoreState::Idle if state.marks().contains(&row.secret.arn) => {
-                    Cell::from("*").bold()
+                    Cell::from("*").style(theme.marks)
                 }
                 RestoreState::Idle => Cell::from(""),
                 RestoreState::Queued => Cell::from("…").cyan(),
@@ -251,7 +264,8 @@ fn table_row<'a>(state: &State, row: &'a Row, columns: &[(Column, u16)]) -> Tabl
                 Cell::from(cell(arn_region_account(row.secret.arn.as_str()).0, width))
             }
             Column::Account => {
-                Cell::from(cell(arn_region_account(row.secret.arn.as_str()).1, width))
+                let account = arn_region_account(row.secret.arn.as_str()).1;
+                Cell::from(cell(state.account_label(account), width))
             }
             // A failed restore says why where the description was.
             Column::Description => match &row.restore {
@@ -284,7 +298,7 @@ fn name_cell<'a>(state: &State, row: &Row, width: usize) -> Cell<'a> {
     if lit.is_empty() {
         return Cell::from(shown);
     }
-    let style = Style::new().fg(Color::Yellow).bold().underlined();
+    let style = super::theme::active().highlight;
     let mut spans: Vec<Span> = Vec::new();
     let mut run = String::new();
     let mut run_lit = false;
@@ -361,6 +375,7 @@ mod tests {
             accounts: true,
             region_width: REGION_WIDTH,
             reads: false,
+            account_width: ACCOUNT_WIDTH,
         };
         let cols: Vec<Column> = layout(160, 30, 16, both).iter().map(|&(c, _)| c).collect();
         assert_eq!(&cols[..4], [Marker, Name, Region, Account]);

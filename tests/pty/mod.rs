@@ -61,6 +61,10 @@ impl App {
             STATES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         ));
         cmd.env("XDG_STATE_HOME", &state);
+        // No config file of the host's: its keys and colours would change
+        // the screens.
+        cmd.env_remove("REPRIEVE_CONFIG");
+        cmd.env("XDG_CONFIG_HOME", "/nonexistent/reprieve-e2e/config-home");
         for (key, value) in env {
             cmd.env(key, value);
         }
