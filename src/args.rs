@@ -8,6 +8,7 @@ use jiff::SignedDuration;
 
 use crate::config::{Config, profile_name, region_name};
 use crate::engine::connect::{Wants, Writes};
+use crate::engine::org::OrgWants;
 
 /// How `--help` and the README say the exit codes.
 pub const EXIT_CODES: &str = "\
@@ -49,7 +50,32 @@ pub struct Global {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// Use built-in sample data instead of AWS; needs no account.
+    /// Every active account of the AWS Organization, through this role in
+    /// each member (e.g. OrganizationAccountAccessRole). The caller is the
+    /// first --profile; it must be in the management account or a
+    /// delegated administrator. Its own account uses its own credentials.
+    #[arg(long, global = true, value_name = "ROLE", value_parser = role_name)]
+    pub org_role: Option<String>,
+
+    /// The session name the member roles are assumed with (default:
+    /// reprieve-<caller>); it is in each member's CloudTrail.
+    #[arg(long, global = true, value_name = "NAME", requires = "org_role", value_parser = session_name)]
+    pub org_session_name: Option<String>,
+
+    /// The external id the member roles' trust policies ask for.
+    #[arg(long, global = true, value_name = "ID", requires = "org_role")]
+    pub org_external_id: Option<String>,
+
+    /// Only these accounts of the Organization, comma-separated.
+    #[arg(long, global = true, value_name = "ID[,ID]", value_delimiter = ',', requires = "org_role", value_parser = account_id)]
+    pub accounts: Vec<String>,
+
+    /// Every account of the Organization but these, comma-separated.
+    #[arg(long, global = true, value_name = "ID[,ID]", value_delimiter = ',', requires = "org_role", value_parser = account_id)]
+    pub exclude_accounts: Vec<String>,
+
+    /// Use built-in sample data instead of AWS; needs no account (with
+    /// --org-role, a small Organization).
     #[arg(long, global = true, conflicts_with_all = ["profile", "region", "endpoint_url"])]
     pub demo: bool,
 
@@ -105,6 +131,13 @@ impl Global {
             demo: self.demo,
             file_profiles: self.file.defaults.profiles.clone(),
             file_regions: self.file.defaults.regions.clone(),
+            org: self.org_role.clone().map(|role| OrgWants {
+                role,
+                session_name: self.org_session_name.clone(),
+                external_id: self.org_external_id.clone(),
+                accounts: self.accounts.clone(),
+                exclude_accounts: self.exclude_accounts.clone(),
+            }),
         }
     }
 
@@ -240,6 +273,48 @@ pub fn within(s: &str) -> Result<SignedDuration, String> {
         _ => return Err(format!("`{s}` needs a unit: m, h or d (90m, 48h, 7d)")),
     };
     Ok(SignedDuration::from_mins(minutes))
+}
+
+/// A role name or path as IAM allows them (`OrganizationAccountAccessRole`,
+/// `ops/Reader`).
+fn role_name(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 512
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c));
+    if ok {
+        Ok(s.trim_matches('/').to_owned())
+    } else {
+        let shown = crate::text::sanitize(s);
+        Err(format!(
+            "`{shown}` is not a role name: IAM role names use letters, digits and +=,.@_-"
+        ))
+    }
+}
+
+/// A session name as STS allows them: 2 to 64 of `[\w+=,.@-]`.
+fn session_name(s: &str) -> Result<String, String> {
+    let ok = (2..=64).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err("a session name is 2 to 64 letters, digits or +=,.@_-".into())
+    }
+}
+
+/// A twelve-digit account id.
+fn account_id(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s.to_owned())
+    } else {
+        let shown = crate::text::sanitize(s);
+        Err(format!(
+            "`{shown}` is not an account id: they are twelve digits"
+        ))
+    }
 }
 
 #[cfg(test)]

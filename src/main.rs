@@ -105,16 +105,18 @@ fn settings(args: &Args) -> Result<(Config, Settings), config::Error> {
 /// Runs the dashboard; `Some(signal)` when a signal ended it.
 async fn dashboard(global: &Global, settings: Settings) -> anyhow::Result<Option<u8>> {
     let now = Timestamp::now();
-    let (sources, stores) = connect::sources(&global.wants(), now).await?;
+    let wants = global.wants();
+    if wants.org.is_some() && !wants.demo {
+        eprintln!("reprieve: reading the Organization's accounts…");
+    }
+    let (sources, stores) = connect::sources(&wants, now).await?;
     let writes = global.writes();
     let read_only = connect::read_only(writes.read_only, writes.file_read_only);
     let accounts = &global.file.accounts;
+    let names = connect::account_names(&sources, &accounts.names);
     let mut state = State::with_sources(sources, global.tz(), now)
         .with_read_only(read_only)
-        .with_accounts(
-            accounts.names.clone().into_iter().collect(),
-            accounts.production.clone(),
-        );
+        .with_accounts(names.into_iter().collect(), accounts.production.clone());
     let (engine, note) = connect::engine(stores, &writes);
     if let Some(note) = note {
         state = state.with_notice(note);

@@ -81,6 +81,13 @@ impl Feed {
         self.identity.as_ref().map(|i| i.account.as_str())
     }
 
+    /// The account, from STS, else the Organization's list (a member
+    /// whose role was refused is still named): for showing, not matching.
+    pub fn known_account(&self) -> Option<&str> {
+        self.account()
+            .or_else(|| self.source.org.as_ref().map(|o| o.account.as_str()))
+    }
+
     /// `peer_ok`: another feed with the same credentials listed fine, so an
     /// unrecognised token here means the region is not enabled.
     pub fn state(&self, peer_ok: bool) -> FeedState {

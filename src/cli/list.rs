@@ -25,7 +25,7 @@ pub async fn run(global: &Global, args: &ListArgs) -> Exit {
     if let exit @ Exit::Unreachable = status(&listed) {
         return exit;
     }
-    let names = &global.file.accounts.names;
+    let names = &setup.accounts.names;
     let rows = keep(&listed, args, names, Timestamp::now());
     if cloudtrail {
         warn::windows(&rows);

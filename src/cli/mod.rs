@@ -81,6 +81,8 @@ fn config(global: &Global, args: &ConfigArgs) -> Exit {
 /// The sources and the engine the flags ask for.
 struct Setup {
     sources: Vec<Source>,
+    /// The config file's accounts, with the Organization's names under them.
+    accounts: crate::config::Accounts,
     engine: Engine,
     tz: TimeZone,
     now: Timestamp,
@@ -89,10 +91,15 @@ struct Setup {
 async fn setup(global: &Global) -> Result<Setup, Exit> {
     let now = Timestamp::now();
     let wants = global.wants();
+    if wants.org.is_some() && !wants.demo {
+        progress("reading the Organization's accounts…");
+    }
     let (sources, stores) = connect::sources(&wants, now).await.map_err(|e| {
         warn::say(&format!("cannot set up the sources: {e}"));
         Exit::Unreachable
     })?;
+    let mut accounts = global.file.accounts.clone();
+    accounts.names = connect::account_names(&sources, &accounts.names);
     let writes = global.writes();
     let (engine, note) = connect::engine(stores, &writes);
     if let Some(note) = note {
@@ -101,6 +108,7 @@ async fn setup(global: &Global) -> Result<Setup, Exit> {
     let tz = global.tz();
     Ok(Setup {
         sources,
+        accounts,
         engine,
         tz,
         now,

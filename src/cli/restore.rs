@@ -63,7 +63,7 @@ pub async fn run(global: &Global, args: &RestoreArgs) -> Exit {
         }
     };
     if !args.yes {
-        match ask(&rows, &setup.sources, &global.file.accounts) {
+        match ask(&rows, &setup.sources, &setup.accounts) {
             Ok(true) => {}
             Ok(false) => {
                 warn::say("nothing restored");

@@ -11,11 +11,12 @@ use aws_config::profile::ProfileFileRegionProvider;
 use jiff::Timestamp;
 
 use super::Engine;
+use super::org::{self, Caller, OrgWants};
 use super::restore::Audit;
-use super::sources::{self, Source, Wanted};
+use super::sources::{self, OrgRoute, Source, Wanted};
 use crate::audit::{self, AuditLog};
 use crate::store::aws::{self as aws_store, AwsOptions, AwsStore};
-use crate::store::demo::DemoStore;
+use crate::store::demo::{DEMO_CALLER, DemoStore};
 use crate::store::{SecretStore, StoreError};
 
 /// The sources, and a store for each, in source order.
@@ -36,6 +37,8 @@ pub struct Wants {
     /// name any.
     pub file_profiles: Vec<String>,
     pub file_regions: Vec<String>,
+    /// `--org-role`: the whole Organization, as the first profile's caller.
+    pub org: Option<OrgWants>,
 }
 
 /// How writes are handled, as the flags and environment say.
@@ -71,7 +74,10 @@ pub fn read_only_with(flag: bool, env: Option<&str>, file: bool) -> bool {
 /// The sources asked for, each with its store, in source order.
 pub async fn sources(wants: &Wants, now: Timestamp) -> Result<Sources, StoreError> {
     if wants.demo {
-        return demo(now);
+        return match &wants.org {
+            Some(org) => demo_org(now, &org.role),
+            None => demo(now),
+        };
     }
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let env_profile = env("AWS_PROFILE");
@@ -88,15 +94,93 @@ pub async fn sources(wants: &Wants, now: Timestamp) -> Result<Sources, StoreErro
     } else {
         Vec::new()
     };
+    let mut stores: Vec<Arc<dyn SecretStore>> = Vec::new();
+    let mut out = Vec::new();
+    // The Organization's caller is the first profile; any others are
+    // listed as ever (an account reached both ways is listed once).
+    let profiles = match &wants.org {
+        Some(org) => {
+            let caller = profiles.first().filter(|p| *p != "all").cloned();
+            let caller = caller.or_else(|| env_profile.clone());
+            let found = org_sources(caller, regions, wants.endpoint_url.clone(), org).await?;
+            for (source, store) in found {
+                out.push(source);
+                stores.push(store);
+            }
+            profiles.get(1..).unwrap_or_default()
+        }
+        None => profiles,
+    };
+    if wants.org.is_some() && profiles.is_empty() {
+        return Ok((out, stores));
+    }
     let wanted = sources::resolve(profiles, regions, &defined, env_profile.as_deref());
-    let mut stores: Vec<Arc<dyn SecretStore>> = Vec::with_capacity(wanted.len());
-    let mut out = Vec::with_capacity(wanted.len());
     for w in wanted {
         let (store, source) = aws(w, wants.endpoint_url.clone()).await;
         stores.push(store);
         out.push(source);
     }
     Ok((out, stores))
+}
+
+/// The Organization's sources, as `caller` (a profile, or the default
+/// chain) sees them.
+async fn org_sources(
+    profile: Option<String>,
+    regions: &[String],
+    endpoint_url: Option<String>,
+    org: &OrgWants,
+) -> Result<Vec<(Source, Arc<dyn SecretStore>)>, StoreError> {
+    let first = regions.iter().find(|r| *r != "all").cloned();
+    let region = home_region(profile.as_deref(), None)
+        .await
+        .or(first)
+        .unwrap_or_else(|| "us-east-1".to_owned());
+    let options = AwsOptions {
+        profile: profile.clone(),
+        region: Some(region.clone()),
+        endpoint_url: endpoint_url.clone(),
+    };
+    let base = aws_store::load_config(&options).await;
+    let caller = Caller {
+        profile,
+        region,
+        endpoint_url,
+    };
+    org::sources(&base, &caller, org, regions).await
+}
+
+/// The region named (`region`), else the environment's, else the
+/// profile's: local sources only (the full chain may ask the instance
+/// metadata service, which happens later in the background).
+async fn home_region(profile: Option<&str>, region: Option<String>) -> Option<String> {
+    let mut local = ProfileFileRegionProvider::builder();
+    if let Some(p) = profile {
+        local = local.profile_name(p);
+    }
+    RegionProviderChain::first_try(region.map(aws_config::Region::new))
+        .or_else(EnvironmentVariableRegionProvider::new())
+        .or_else(local.build())
+        .region()
+        .await
+        .map(|r| r.to_string())
+}
+
+/// Account names from `ListAccounts`, under the ones given (the config
+/// file's win).
+pub fn account_names(
+    sources: &[Source],
+    given: &std::collections::BTreeMap<String, String>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut names = given.clone();
+    for route in sources.iter().filter_map(|s| s.org.as_ref()) {
+        if let Some(name) = &route.account_name {
+            names
+                .entry(route.account.clone())
+                .or_insert_with(|| name.clone());
+        }
+    }
+    names
 }
 
 /// The engine over `stores`, with writes set up as asked: read-only writes
@@ -155,21 +239,44 @@ fn demo(now: Timestamp) -> Result<Sources, StoreError> {
     Ok((sources, stores))
 }
 
+/// The demo Organization: sources as `--org-role` would find them.
+fn demo_org(now: Timestamp, role: &str) -> Result<Sources, StoreError> {
+    let demo = DemoStore::organization(now, DEMO_LATENCY, role)?;
+    let sources = demo
+        .iter()
+        .map(|d| {
+            let member = d.member.as_ref();
+            let org = member.map(|m| OrgRoute {
+                account: m.id.clone(),
+                account_name: Some(m.name.clone()),
+                role_arn: m
+                    .through_role
+                    .then(|| org::role_arn(DEMO_CALLER, &m.id, role)),
+                external_id: false,
+                caller: DEMO_CALLER.to_owned(),
+            });
+            let name = member.map_or("account", |m| m.name.as_str());
+            let id = member.map_or("", |m| m.id.as_str());
+            let via = match member {
+                Some(m) if m.through_role => format!("role {role}"),
+                _ => format!("profile {}", d.profile),
+            };
+            Source {
+                label: format!("demo · {} · {name} {id} · {via}", d.region),
+                profile: Some(d.profile.clone()),
+                region: Some(d.region.clone()),
+                endpoint_url: None,
+                org,
+            }
+        })
+        .collect();
+    let stores = demo.into_iter().map(|d| d.store).collect();
+    Ok((sources, stores))
+}
+
 async fn aws(wanted: Wanted, endpoint_url: Option<String>) -> (Arc<dyn SecretStore>, Source) {
     let Wanted { profile, region } = wanted;
-    // Only local sources here (flag, environment, config file): the full
-    // chain may ask the instance metadata service, which happens later in
-    // the background.
-    let mut local = ProfileFileRegionProvider::builder();
-    if let Some(p) = &profile {
-        local = local.profile_name(p);
-    }
-    let region = RegionProviderChain::first_try(region.map(aws_config::Region::new))
-        .or_else(EnvironmentVariableRegionProvider::new())
-        .or_else(local.build())
-        .region()
-        .await
-        .map(|r| r.to_string());
+    let region = home_region(profile.as_deref(), region).await;
 
     let mut label = region
         .clone()

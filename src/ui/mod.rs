@@ -150,7 +150,7 @@ fn sources_summary(state: &State) -> String {
     }
     let live = || feeds.iter().filter(|f| f.duplicate_of.is_none());
     let regions: std::collections::HashSet<_> = live().map(|f| &f.source.region).collect();
-    let accounts: std::collections::HashSet<_> = live().filter_map(|f| f.account()).collect();
+    let accounts: std::collections::HashSet<_> = live().filter_map(|f| f.known_account()).collect();
     let plural = |n: usize, one: &str| {
         if n == 1 {
             format!("1 {one}")

@@ -152,7 +152,7 @@ pub fn sources(frame: &mut Frame, state: &State) {
     let bold = Style::new().bold();
     // Names from the config file stand where the ids would.
     fn label<'a>(state: &'a State, feed: &'a crate::app::Feed) -> &'a str {
-        feed.account().map_or("?", |a| state.account_label(a))
+        feed.known_account().map_or("?", |a| state.account_label(a))
     }
     let account_width = state
         .feeds()
