@@ -13,9 +13,9 @@ use crate::data::{
     PAGE, READS, REGIONS, ROWS, arn_in, deleted, event, listing_page, name, now, source_of,
 };
 
-type Screen = Terminal<TestBackend>;
+pub type Screen = Terminal<TestBackend>;
 
-fn draw(terminal: &mut Screen, state: &State) {
+pub fn draw(terminal: &mut Screen, state: &State) {
     terminal
         .draw(|frame| {
             reprieve::ui::render(frame, state);
@@ -144,22 +144,52 @@ pub fn loaded(sources: usize) -> (State, Screen) {
     (state, terminal)
 }
 
-struct Samples(Vec<Duration>);
+/// Typing queries into the filter, a keystroke at a time, then deleting
+/// and clearing: each keystroke, and the first of each query, timed.
+pub fn filter(state: &mut State, terminal: &mut Screen) {
+    // Exact-ish, fuzzy with letters dropped, two words, and capitals,
+    // which smart case sends through nucleo for every row.
+    const QUERIES: [&str; 6] = ["service-0", "prod/", "ledger", "pymnts", "stg ldgr", "Prod"];
+    let mut typing = Samples(Vec::new());
+    let mut first = Samples(Vec::new());
+    for round in 0..30 {
+        update(state, Msg::Action(Action::OpenFilter));
+        for (k, c) in QUERIES[round % QUERIES.len()].chars().enumerate() {
+            let msg = Msg::FilterEdit(InputRequest::InsertChar(c));
+            if k == 0 {
+                // A keystroke too: counted in both.
+                first.time(state, terminal, msg);
+                typing.0.extend(first.0.last().copied());
+            } else {
+                typing.time(state, terminal, msg);
+            }
+        }
+        for _ in 0..3 {
+            let msg = Msg::FilterEdit(InputRequest::DeletePrevChar);
+            typing.time(state, terminal, msg);
+        }
+        typing.time(state, terminal, Msg::Action(Action::ClearFilter));
+    }
+    typing.report("filter keystroke");
+    first.report_within("first keystroke of a query", 16, 16);
+}
+
+pub struct Samples(pub Vec<Duration>);
 
 impl Samples {
-    fn time(&mut self, state: &mut State, terminal: &mut Screen, msg: Msg) {
+    pub fn time(&mut self, state: &mut State, terminal: &mut Screen, msg: Msg) {
         let started = Instant::now();
         update(state, msg);
         draw(terminal, state);
         self.0.push(started.elapsed());
     }
 
-    fn report(self, what: &str) {
+    pub fn report(self, what: &str) {
         self.report_within(what, 2, 8);
     }
 
     /// Prints the median and p99 against limits, in milliseconds.
-    fn report_within(mut self, what: &str, median_ms: u64, p99_ms: u64) {
+    pub fn report_within(mut self, what: &str, median_ms: u64, p99_ms: u64) {
         self.0.sort();
         let at = |q: f64| self.0[((self.0.len() - 1) as f64 * q).round() as usize];
         let (median, p99) = (at(0.5), at(0.99));
@@ -185,31 +215,7 @@ pub fn keys(sources: usize) {
         started.elapsed()
     );
 
-    // Exact-ish, fuzzy with letters dropped, two words, and capitals,
-    // which smart case sends through nucleo for every row.
-    const QUERIES: [&str; 6] = ["service-0", "prod/", "ledger", "pymnts", "stg ldgr", "Prod"];
-    let mut typing = Samples(Vec::new());
-    let mut first = Samples(Vec::new());
-    for round in 0..30 {
-        update(&mut state, Msg::Action(Action::OpenFilter));
-        for (k, c) in QUERIES[round % QUERIES.len()].chars().enumerate() {
-            let msg = Msg::FilterEdit(InputRequest::InsertChar(c));
-            if k == 0 {
-                // A keystroke too: counted in both.
-                first.time(&mut state, &mut terminal, msg);
-                typing.0.extend(first.0.last().copied());
-            } else {
-                typing.time(&mut state, &mut terminal, msg);
-            }
-        }
-        for _ in 0..3 {
-            let msg = Msg::FilterEdit(InputRequest::DeletePrevChar);
-            typing.time(&mut state, &mut terminal, msg);
-        }
-        typing.time(&mut state, &mut terminal, Msg::Action(Action::ClearFilter));
-    }
-    typing.report("filter keystroke");
-    first.report_within("first keystroke of a query", 16, 16);
+    filter(&mut state, &mut terminal);
 
     let mut moving = Samples(Vec::new());
     for i in 0..300 {
