@@ -10,6 +10,8 @@
 //!
 //! - P-cli: `reprieve list -o jsonl` of the same, the binary with stdout
 //!   piped, against the same boto3 paginator.
+//! - P-org: an Organization of 100 accounts in 17 regions each, from a
+//!   stand-in: sources, listing and dating, peak memory, and a keystroke.
 //!
 //! Wall-clock figures depend on the machine: they are printed, never asserted.
 
@@ -18,6 +20,8 @@ mod data;
 mod keys;
 mod list;
 mod mem;
+mod org;
+mod org_stand_in;
 mod restore;
 mod stand_in;
 
@@ -39,6 +43,11 @@ fn main() {
             let latency = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(0);
             return serve(pages, Duration::from_millis(latency));
         }
+        Some("--serve-org") => {
+            let latency = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(0);
+            return org_stand_in::serve_org(Duration::from_millis(latency));
+        }
+        Some("--org-child") => return org::org_child(args.get(2).map_or("", String::as_str)),
         _ => {}
     }
     // `cargo bench -- list` runs one part; cargo itself passes `--bench`.
@@ -66,5 +75,8 @@ fn main() {
     }
     if run("cli") {
         cli::cli();
+    }
+    if run("org") {
+        org::org();
     }
 }
