@@ -7,7 +7,7 @@ use crate::data::ROWS;
 use crate::keys::loaded;
 
 /// (peak RSS, RSS) of this process in KiB.
-pub fn rss() -> (u64, u64) {
+fn rss() -> (u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
         status

@@ -18,7 +18,6 @@ use reprieve::store::{Arn, DeletionEvent, EventPage, Identity, Page, PendingSecr
 
 use crate::data::{name, now};
 use crate::keys::{Screen, draw, filter};
-use crate::mem::rss;
 use crate::org_stand_in::{
     ACCOUNTS, CALLER_KEY, ENABLED, SECRETS, account_id, calls, deleted_at, secret_arn,
     secret_index, start,
@@ -30,6 +29,7 @@ const SOURCES: usize = ACCOUNTS * ENABLED.len();
 const ROWS: usize = SOURCES * SECRETS;
 const LIMIT: Duration = Duration::from_secs(30);
 const LIMIT_MIB: f64 = 100.0;
+const FEW_FILES: u64 = 1024;
 
 pub fn org() {
     println!(
@@ -37,13 +37,32 @@ pub fn org() {
          {SECRETS} pending secrets each), every answer after {LATENCY_MS} ms",
         ENABLED.len()
     );
+    measure(None);
+    // A shell's usual limit (macOS has 256): idle pooled connections count.
+    println!("  at 1024 open files, as a default Linux shell allows:");
+    measure(Some(FEW_FILES));
+
+    let started = Instant::now();
+    let (mut state, mut terminal) = loaded();
+    println!(
+        "  (loading {ROWS} rows from {SOURCES} sources into the dashboard took {:.2?})",
+        started.elapsed()
+    );
+    filter(&mut state, &mut terminal);
+    println!();
+}
+
+/// One run of the child against a fresh stand-in, `files` its limit on
+/// open files (None: this process's own), and its figures printed.
+fn measure(files: Option<u64>) {
     let (mut server, url) = start(LATENCY_MS);
     let exe = std::env::current_exe().expect("own path");
-    let out = Command::new(exe)
-        .arg("--org-child")
-        .arg(&url)
-        .output()
-        .expect("run the child");
+    let mut child = Command::new(exe);
+    child.arg("--org-child").arg(&url);
+    if let Some(files) = files {
+        child.arg(files.to_string());
+    }
+    let out = child.output().expect("run the child");
     let text = String::from_utf8_lossy(&out.stdout);
     let figure = |key: &str| -> Option<u64> {
         text.split_whitespace()
@@ -62,10 +81,8 @@ pub fn org() {
         ])
     };
     let Some([sources, setup_ms, total_ms, rows, dated, failed, peak_kib]) = read() else {
-        println!(
-            "  could not measure: {text}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        println!("  could not measure: {text}{err}");
         let _ = server.kill();
         let _ = server.wait();
         return;
@@ -79,36 +96,40 @@ pub fn org() {
     let all = rows == ROWS as u64 && dated == rows && failed == 0;
     println!(
         "  sources, listing and CloudTrail dating: {rows} rows ({dated} dated by CloudTrail, \
-         {failed} sources failed) in {:.2} s   limit {} s   {}",
+         {failed} sources failed) in {:.2} s   limit {} s, every row   {}",
         secs(total_ms),
         LIMIT.as_secs(),
         match (within, all) {
             (true, true) => "ok",
-            (false, _) => "OVER",
-            (true, false) => "INCOMPLETE",
+            (false, true) => "OVER",
+            (_, false) => "INCOMPLETE",
         }
     );
+    if let Some(why) = text.lines().find_map(|l| l.strip_prefix("first failure: ")) {
+        println!("  first failure: {why}");
+    }
     let mib = peak_kib as f64 / 1024.0;
     println!(
         "  peak RSS {mib:.1} MiB   limit {LIMIT_MIB:.0} MiB   {}",
         if mib <= LIMIT_MIB { "ok" } else { "OVER" }
     );
-    println!("  calls answered: {}", calls(&url));
+    let setup_calls = text.lines().find_map(|l| l.strip_prefix("setup calls: "));
+    println!(
+        "  answered while building the sources: {}",
+        setup_calls.unwrap_or("?")
+    );
+    println!("  answered in all: {}", calls(&url));
     let _ = server.kill();
     let _ = server.wait();
-
-    let started = Instant::now();
-    let (mut state, mut terminal) = loaded();
-    println!(
-        "  (loading {ROWS} rows from {SOURCES} sources into the dashboard took {:.2?})",
-        started.elapsed()
-    );
-    filter(&mut state, &mut terminal);
-    println!();
 }
 
 /// The measured run, in its own process: prints `key=value` figures.
-pub fn org_child(url: &str) {
+pub fn org_child(url: &str, files: Option<u64>) {
+    if let Some(files) = files {
+        few_files(files);
+    }
+    // Read before the run: /proc cannot be opened once every file is.
+    let status = std::fs::File::open("/proc/self/status").ok();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -141,12 +162,20 @@ pub fn org_child(url: &str) {
             .await
             .expect("the Organization's sources");
         let setup = started.elapsed();
+        println!("setup calls: {}", calls(url));
         let (sources, stores): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
         let engine = Engine::new(stores);
         let listing = listing::list(&engine, &sources, true, Timestamp::now()).await;
         (sources.len(), setup, started.elapsed(), listing)
     });
-    let (peak, _) = rss();
+    let peak = status.map_or(0, peak_kib);
+    let failure = listing.reports.iter().find_map(|r| match &r.listed {
+        listing::Listed::Failed { error, .. } => Some(error.to_string()),
+        _ => None,
+    });
+    if let Some(why) = failure {
+        println!("first failure: {why}");
+    }
     let dated = listing
         .rows
         .iter()
@@ -159,6 +188,29 @@ pub fn org_child(url: &str) {
         listing.rows.len(),
         listing.failed(),
     );
+}
+
+/// Lowers this process's limit on open files.
+fn few_files(files: u64) {
+    let limit = libc::rlimit {
+        rlim_cur: files,
+        rlim_max: files,
+    };
+    // SAFETY: setrlimit only reads the struct it is given.
+    let ok = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) } == 0;
+    assert!(ok, "cannot lower the open-files limit");
+}
+
+/// VmHWM from a `/proc/self/status` opened earlier, in KiB.
+fn peak_kib(mut status: std::fs::File) -> u64 {
+    use std::io::{Read, Seek};
+    let mut text = String::new();
+    let _ = status.rewind();
+    let _ = status.read_to_string(&mut text);
+    text.lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The dashboard holding every row of the Organization, listed and dated,

@@ -96,6 +96,7 @@ pub fn serve_org(latency: Duration) {
     println!("{}", listener.local_addr().expect("addr").port());
     std::io::stdout().flush().ok();
     for stream in listener.incoming().flatten() {
+        count("(connections)");
         std::thread::spawn(move || connection(stream, t0, latency));
     }
 }

@@ -47,7 +47,10 @@ fn main() {
             let latency = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(0);
             return org_stand_in::serve_org(Duration::from_millis(latency));
         }
-        Some("--org-child") => return org::org_child(args.get(2).map_or("", String::as_str)),
+        Some("--org-child") => {
+            let url = args.get(2).map_or("", String::as_str);
+            return org::org_child(url, args.get(3).and_then(|n| n.parse().ok()));
+        }
         _ => {}
     }
     // `cargo bench -- list` runs one part; cargo itself passes `--bench`.
