@@ -394,7 +394,7 @@ fn refusal(request: &Message, shared: &Shared) -> Option<Vec<u8>> {
     let n = shared.requests.load(Ordering::SeqCst);
     let request_id = format!(
         "{:08x}-7e57-4d0e-9a11-{n:012x}",
-        n.wrapping_mul(2_654_435_761)
+        (n as u32).wrapping_mul(2_654_435_761)
     );
     let xml = format!(
         "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  \
