@@ -403,7 +403,6 @@ fn accounts_and_exclude_accounts_narrow_what_is_listed() {
 
 /// An operator reads STS's refusal, not the SDK's debug dump of it.
 #[test]
-#[ignore = "src: a refused AssumeRole is printed as the SDK's debug dump (`Error { code: .. }`)"]
 fn the_refused_role_is_said_in_aws_words() {
     let org = Org::start();
     let out = org.reprieve(&["list", "-o", "json", "--no-cloudtrail"]);

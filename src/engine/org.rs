@@ -10,8 +10,8 @@ use aws_config::SdkConfig;
 use futures_util::StreamExt;
 
 use super::sources::{ALL_REGIONS, OrgRoute, Source};
-use crate::store::aws::AwsStore;
 use crate::store::aws::org::{self, Assume, OrgAccount};
+use crate::store::aws::{AccountClients, AwsStore};
 use crate::store::{ErrorKind, Identity, SecretStore, StoreError};
 
 /// Members set up at once: each is an `AssumeRole` and maybe a
@@ -48,6 +48,17 @@ pub async fn sources(
     wants: &OrgWants,
     regions: &[String],
 ) -> Result<Vec<(Source, Arc<dyn SecretStore>)>, StoreError> {
+    // Every member's clients share one HTTPS client, unless one is given.
+    let shared;
+    let base = if base.http_client().is_none() {
+        shared = base
+            .to_builder()
+            .http_client(crate::store::aws::shared_https_client())
+            .build();
+        &shared
+    } else {
+        base
+    };
     let me = org::caller(base).await?;
     let listed = org::accounts(base).await.map_err(|e| not_in_org(e, &me))?;
     let members = members(listed, wants, &me.account);
@@ -82,7 +93,7 @@ async fn member_sources(
     let own = account.id == me.account;
     let role_arn = (!own).then(|| role_arn(&me.arn, &account.id, &wants.role));
     let (config, assumed) = match &role_arn {
-        None => (base.clone(), Ok(())),
+        None => (base.clone(), Ok(me.clone())),
         Some(role_arn) => {
             let assume = Assume {
                 role_arn: role_arn.clone(),
@@ -92,8 +103,9 @@ async fn member_sources(
             org::member(base, &assume).await
         }
     };
+    let identity = assumed.as_ref().ok().cloned();
     let in_regions = match assumed {
-        Ok(()) => {
+        Ok(_) => {
             let enabled = if regions.iter().any(|r| r == "all") {
                 org::enabled_regions(&config).await.ok()
             } else {
@@ -113,16 +125,24 @@ async fn member_sources(
         external_id: wants.external_id.is_some(),
         caller: me.arn.clone(),
     };
+    let clients = AccountClients::new(&config, identity.is_some());
     in_regions
         .into_iter()
         .map(|region| {
-            let config = config
-                .to_builder()
-                .region(aws_config::Region::new(region.clone()))
-                .build();
-            let mut store = AwsStore::from_config(&config);
+            let mut store = match &clients {
+                Ok(clients) => AwsStore::in_region(clients, &region),
+                Err(_) => AwsStore::from_config(
+                    &config
+                        .to_builder()
+                        .region(aws_config::Region::new(region.clone()))
+                        .build(),
+                ),
+            };
             if route.role_arn.is_some() {
                 store = store.through_role();
+            }
+            if let Some(identity) = &identity {
+                store = store.known_as(identity.clone());
             }
             let source = Source {
                 label: label(&region, &route, caller),

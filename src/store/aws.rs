@@ -47,6 +47,21 @@ pub struct AwsOptions {
 enum Settings {
     Options(AwsOptions),
     Loaded(Box<aws_config::SdkConfig>),
+    /// An account's clients, shared by its sources in every region.
+    Shared(Clients),
+}
+
+/// One account's clients, for all its regions: an Organization's 1,700
+/// sources hold a hundred pairs of clients, not thousands (each costs
+/// tens of kilobytes). A store gives each call its own region.
+#[derive(Clone)]
+pub struct AccountClients(Clients);
+
+impl AccountClients {
+    /// `identity_known`: no STS client is needed.
+    pub fn new(config: &aws_config::SdkConfig, identity_known: bool) -> Result<Self, StoreError> {
+        client_for(config, !identity_known).map(AccountClients)
+    }
 }
 
 pub struct AwsStore {
@@ -60,6 +75,11 @@ pub struct AwsStore {
     /// The credentials are a role assumed in a member account: a failure
     /// to get them is that role's.
     through_role: bool,
+    /// Who the credentials are, when STS has said so already (an
+    /// Organization's member): no STS client is kept, nor asked again.
+    identity: Option<Identity>,
+    /// Every call goes to this region (over shared clients' own).
+    region: Option<aws_config::Region>,
 }
 
 /// Both services, built from one config: same credentials, region and endpoint.
@@ -67,7 +87,8 @@ pub struct AwsStore {
 struct Clients {
     secrets: Client,
     trail: aws_sdk_cloudtrail::Client,
-    sts: aws_sdk_sts::Client,
+    /// None when the identity is known already.
+    sts: Option<aws_sdk_sts::Client>,
 }
 
 impl AwsStore {
@@ -76,6 +97,8 @@ impl AwsStore {
             settings: Settings::Options(options),
             client: Mutex::new(None),
             through_role: false,
+            identity: None,
+            region: None,
         }
     }
 
@@ -85,6 +108,46 @@ impl AwsStore {
             settings: Settings::Loaded(Box::new(config.clone())),
             client: Mutex::new(None),
             through_role: false,
+            identity: None,
+            region: None,
+        }
+    }
+
+    /// A store over an account's shared clients, in `region`.
+    pub fn in_region(clients: &AccountClients, region: &str) -> Self {
+        AwsStore {
+            settings: Settings::Shared(clients.0.clone()),
+            client: Mutex::new(None),
+            through_role: false,
+            identity: None,
+            region: Some(aws_config::Region::new(region.to_owned())),
+        }
+    }
+
+    /// Each call's own settings: its region, when the clients are shared.
+    fn secrets_config(&self) -> aws_sdk_secretsmanager::config::Builder {
+        let mut b = aws_sdk_secretsmanager::config::Builder::default();
+        b.set_region(self.region.clone());
+        b
+    }
+
+    fn trail_config(&self) -> aws_sdk_cloudtrail::config::Builder {
+        let mut b = aws_sdk_cloudtrail::config::Builder::default();
+        b.set_region(self.region.clone());
+        b
+    }
+
+    fn sts_config(&self) -> aws_sdk_sts::config::Builder {
+        let mut b = aws_sdk_sts::config::Builder::default();
+        b.set_region(self.region.clone());
+        b
+    }
+
+    /// Its credentials are `identity`, as STS named them.
+    pub fn known_as(self, identity: Identity) -> Self {
+        AwsStore {
+            identity: Some(identity),
+            ..self
         }
     }
 
@@ -106,9 +169,10 @@ impl AwsStore {
                 if let Some(profile) = &options.profile {
                     check_profile(profile).await?;
                 }
-                client_for(&load_config(options).await)?
+                client_for(&load_config(options).await, true)?
             }
-            Settings::Loaded(config) => client_for(config)?,
+            Settings::Loaded(config) => client_for(config, self.identity.is_none())?,
+            Settings::Shared(clients) => clients.clone(),
         };
         *slot = Some(client.clone());
         Ok(client)
@@ -155,6 +219,8 @@ impl AwsStore {
             .include_planned_deletion(true)
             .max_results(PAGE_SIZE)
             .set_next_token(token)
+            .customize()
+            .config_override(self.secrets_config())
             .send()
             .await
             .map_err(classify)?;
@@ -177,8 +243,7 @@ impl AwsStore {
         // Sent once: the SDK would repeat a call that timed out, and the
         // first may have restored it already. The queue retries throttling,
         // which is an answer.
-        let once = aws_sdk_secretsmanager::config::Builder::default()
-            .retry_config(RetryConfig::disabled());
+        let once = self.secrets_config().retry_config(RetryConfig::disabled());
         let out = client
             .restore_secret()
             .secret_id(arn.as_str())
@@ -197,6 +262,8 @@ impl AwsStore {
         let out = client
             .describe_secret()
             .secret_id(arn.as_str())
+            .customize()
+            .config_override(self.secrets_config())
             .send()
             .await
             .map_err(classify)?;
@@ -239,9 +306,16 @@ impl AwsStore {
     }
 
     async fn who(&self) -> Result<Identity, StoreError> {
-        let client = self.client().await?.sts;
+        if let Some(known) = &self.identity {
+            return Ok(known.clone());
+        }
+        let Some(client) = self.client().await?.sts else {
+            return Err(StoreError::new(ErrorKind::Other, None, "no STS client"));
+        };
         let out = client
             .get_caller_identity()
+            .customize()
+            .config_override(self.sts_config())
             .send()
             .await
             .map_err(classify)?;
@@ -273,6 +347,8 @@ impl AwsStore {
             .set_end_time(query.end.map(time))
             .max_results(EVENT_PAGE_SIZE)
             .set_next_token(query.token)
+            .customize()
+            .config_override(self.trail_config())
             .send()
             .await
             .map_err(classify)
@@ -348,12 +424,12 @@ impl SecretStore for AwsStore {
     }
 }
 
-fn client_for(config: &aws_config::SdkConfig) -> Result<Clients, StoreError> {
+fn client_for(config: &aws_config::SdkConfig, sts: bool) -> Result<Clients, StoreError> {
     match config.region() {
         Some(_) => Ok(Clients {
             secrets: Client::new(config),
             trail: aws_sdk_cloudtrail::Client::new(config),
-            sts: aws_sdk_sts::Client::new(config),
+            sts: sts.then(|| aws_sdk_sts::Client::new(config)),
         }),
         None => Err(StoreError::new(
             ErrorKind::NoRegion,
@@ -400,6 +476,21 @@ async fn check_profile(name: &str) -> Result<(), StoreError> {
         None,
         format!("profile `{name}` is not in ~/.aws/config or ~/.aws/credentials ({known})"),
     ))
+}
+
+/// An HTTPS client to share between many stores: one TLS set-up and one
+/// pool of connections, which are per host, not per credentials. Without
+/// it every SDK client holds a pool of its own: an Organization's 1,700
+/// sources kept thousands of connections open, past the open-files limit.
+/// Its pool belongs to the runtime that first uses it.
+pub fn shared_https_client() -> aws_sdk_secretsmanager::config::SharedHttpClient {
+    use aws_smithy_http_client::{Builder, tls};
+    Builder::new()
+        .pool_max_idle_per_host(64)
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .build_https()
 }
 
 pub async fn load_config(options: &AwsOptions) -> aws_config::SdkConfig {

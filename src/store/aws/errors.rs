@@ -45,6 +45,11 @@ where
         return StoreError::new(ErrorKind::Service, None, message).unanswered();
     }
     if let Some(credentials) = credentials_error(&err) {
+        // A role refused by STS: its words, not the SDK's dump of them.
+        if let Some((code, message)) = sts_words(credentials) {
+            let kind = credentials_kind(&message);
+            return StoreError::new(kind, Some(&code), format!("STS AssumeRole: {message}"));
+        }
         let message = chain(credentials);
         return StoreError::new(credentials_kind(&message), None, message);
     }
@@ -124,6 +129,22 @@ fn one_line(text: &str) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// The code and message of an STS `AssumeRole` refusal inside `err`.
+fn sts_words(err: &(dyn std::error::Error + 'static)) -> Option<(String, String)> {
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    let mut source = Some(err);
+    while let Some(e) = source {
+        if let Some(sdk) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>()
+            && let Some(service) = sdk.as_service_error()
+        {
+            let code = service.code().unwrap_or("AssumeRoleError").to_owned();
+            return Some((code, service.message().unwrap_or_default().to_owned()));
+        }
+        source = e.source();
+    }
+    None
 }
 
 fn credentials_error<'a>(

@@ -2,12 +2,13 @@
 //! a member's enabled regions. SDK types stop here.
 
 use aws_config::SdkConfig;
+use aws_config::identity::IdentityCache;
 use aws_config::sts::AssumeRoleProvider;
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_account::types::RegionOptStatus;
 use aws_sdk_organizations::types::{AccountState, AccountStatus};
 
-use super::errors::{chain, classify};
+use super::errors::classify;
 use crate::store::{ErrorKind, Identity, StoreError};
 
 /// An account as `ListAccounts` gives it.
@@ -64,10 +65,15 @@ pub async fn accounts(base: &SdkConfig) -> Result<Vec<OrgAccount>, StoreError> {
 }
 
 /// `base` with a member's role in place of the caller's credentials, and
-/// whether the role could be assumed (tried once, now). The SDK's identity
-/// cache, shared by every client made from the config, keeps the role's
-/// credentials and renews them before they expire.
-pub async fn member(base: &SdkConfig, assume: &Assume) -> (SdkConfig, Result<(), StoreError>) {
+/// whether the role could be assumed (tried once, now, through STS
+/// `GetCallerIdentity`). The member has an identity cache of its own, shared
+/// by every client made from the config: it keeps the role's credentials
+/// from that first call on and renews them before they expire. (One cache
+/// for every member holds 64 and assumes the others again and again.)
+pub async fn member(
+    base: &SdkConfig,
+    assume: &Assume,
+) -> (SdkConfig, Result<Identity, StoreError>) {
     let mut builder = AssumeRoleProvider::builder(assume.role_arn.clone())
         .session_name(assume.session_name.clone())
         .configure(base);
@@ -75,12 +81,27 @@ pub async fn member(base: &SdkConfig, assume: &Assume) -> (SdkConfig, Result<(),
         builder = builder.external_id(id.clone());
     }
     let provider = SharedCredentialsProvider::new(builder.build().await);
-    let tried = provider
-        .provide_credentials()
-        .await
-        .map(|_| ())
-        .map_err(|e| StoreError::new(ErrorKind::CannotAssumeRole, None, chain(&e)));
-    let config = base.to_builder().credentials_provider(provider).build();
+    let config = base
+        .to_builder()
+        .credentials_provider(provider)
+        .identity_cache(IdentityCache::lazy().build())
+        .build();
+    let tried = caller(&config).await.map_err(|e| {
+        let credentials = matches!(
+            e.kind,
+            ErrorKind::NoCredentials
+                | ErrorKind::ExpiredCredentials
+                | ErrorKind::InvalidCredentials
+        );
+        if credentials {
+            StoreError {
+                kind: ErrorKind::CannotAssumeRole,
+                ..e
+            }
+        } else {
+            e
+        }
+    });
     (config, tried)
 }
 
