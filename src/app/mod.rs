@@ -124,34 +124,6 @@ impl State {
             .collect();
         (!reading.is_empty()).then(|| reading.iter().sum())
     }
-    /// What the sources pane says of one source.
-    pub fn feed_state(&self, id: SourceId) -> FeedState {
-        let feed = &self.feeds[id];
-        let peer_ok = self.feeds.iter().enumerate().any(|(other, f)| {
-            other != id
-                && f.source.profile == feed.source.profile
-                && f.source.endpoint_url == feed.source.endpoint_url
-                && f.listed()
-        });
-        feed.state(peer_ok)
-    }
-    /// How many listed rows each source holds now.
-    pub fn rows_by_source(&self) -> Vec<usize> {
-        let mut counts = vec![0; self.feeds.len()];
-        for row in self.list.rows() {
-            if let Some(n) = counts.get_mut(row.source()) {
-                *n += 1;
-            }
-        }
-        counts
-    }
-
-    /// Sources that failed (a region not enabled has not).
-    pub fn failing(&self) -> usize {
-        (0..self.feeds.len())
-            .filter(|&id| matches!(self.feed_state(id), FeedState::Failed(_)))
-            .count()
-    }
     pub fn status(&self) -> Option<&Status> {
         self.status.as_ref()
     }
