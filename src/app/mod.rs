@@ -9,6 +9,7 @@ pub mod marks;
 mod msg;
 mod names;
 mod restore;
+mod sources_pane;
 pub use crate::engine::trail;
 
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ use listing::{on_deletions, on_identified, on_load_failed, on_page};
 use marks::{Batch, Bulk, Marks};
 pub use msg::{Action, Effect, Mode, Msg, Status, Target, Tone};
 use restore::on_restore_finished;
+pub use sources_pane::{Columns, LineKind, PaneLine, SourcesView};
 use trail::Phase;
 
 /// A confirmation ignores `y` and Enter this long after it is first drawn:
@@ -65,6 +67,7 @@ pub struct State {
     /// `DescribeSecret`'s answers, by ARN, for the details pane.
     described: HashMap<Arn, Result<crate::store::Described, StoreError>>,
     accounts: accounts::Accounts,
+    sources_pane: sources_pane::SourcesPane,
 }
 
 /// Read access for drawing and tests; only `update` changes the state.
@@ -179,6 +182,7 @@ impl State {
             stopped: None,
             described: HashMap::new(),
             accounts: accounts::Accounts::default(),
+            sources_pane: sources_pane::SourcesPane::default(),
         }
     }
 
