@@ -109,6 +109,29 @@ pub fn table_rows(_width: u16, height: u16, footer: &Footer) -> usize {
     usize::from(Bands::new(height, footer).body.saturating_sub(1))
 }
 
+/// The sources pane is at most this wide, borders included.
+pub const SOURCES_MAX_WIDTH: u16 = 110;
+
+/// The sources pane on a `width` x `height` screen: its box's width, the
+/// columns its text takes, and how many of its lines show at once. Borders,
+/// the column titles, a blank line and two lines of keys take six rows.
+pub fn sources_pane(width: u16, height: u16) -> SourcesPane {
+    let boxed = width.saturating_sub(2).min(SOURCES_MAX_WIDTH);
+    SourcesPane {
+        width: boxed,
+        // Border and padding take four columns.
+        text: usize::from(boxed.saturating_sub(4)).max(1),
+        rows: usize::from(height.saturating_sub(6)).max(1),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourcesPane {
+    pub width: u16,
+    pub text: usize,
+    pub rows: usize,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -114,6 +114,27 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Sanitizes, fits into `width` columns, and pads to exactly `width`:
+/// a column that lines up whatever the characters' widths.
+pub fn fit(s: &str, width: usize) -> String {
+    let shown = cell(s, width);
+    let fill = width.saturating_sub(display_width(&shown));
+    format!("{shown}{}", " ".repeat(fill))
+}
+
+/// Sanitizes and wraps `s` into at most `max` lines of `width` columns;
+/// a cut ends in "…".
+pub fn wrap_cut(s: &str, width: usize, max: usize) -> Vec<String> {
+    let mut lines = wrap(&sanitize(s), width);
+    if lines.len() > max {
+        lines.truncate(max);
+        if let Some(last) = lines.last_mut() {
+            *last = truncate(&format!("{last} …"), width).into_owned();
+        }
+    }
+    lines
+}
+
 /// 2034 -> "2,034".
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -179,6 +200,25 @@ mod tests {
         );
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 5), [""]);
+    }
+
+    #[test]
+    fn a_fitted_cell_is_exactly_its_width() {
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        // A wide character that does not fit leaves a column to pad.
+        assert_eq!(fit("東京都", 4), "東… ");
+        assert_eq!(fit("a\x1bb", 4), "a␛b ");
+        for s in ["東京都庁", "x\u{202e}y", "plain"] {
+            assert_eq!(fit(s, 5).width(), 5, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_long_text_is_wrapped_then_cut() {
+        assert_eq!(wrap_cut("one two three", 7, 3), ["one two", "three"]);
+        assert_eq!(wrap_cut("one two three four", 7, 2), ["one two", "three …"]);
+        assert_eq!(wrap_cut("a\x07", 9, 1), ["a␇"]);
     }
 
     #[test]

@@ -283,6 +283,26 @@ fn the_default_file_reads_back_as_the_built_in_defaults() {
     assert!(text.contains("# \"123456789012\" = \"prod-payments\""));
 }
 
+/// The sources pane's keys are in the default file and can be moved like
+/// any other.
+#[test]
+fn the_sources_panes_failing_only_key_is_listed_and_can_be_rebound() {
+    let text = config::default_text(&keys::documented());
+    assert!(text.contains("sources_failing = \"f\" "), "{text}");
+    assert!(text.contains("sources_bottom = [\"end\", \"G\"]"), "{text}");
+    let keymap = Keymap::with(&read("[keys]\nsources_failing = \"!\"\n").keys).unwrap();
+    let pane = Mode::Sources;
+    assert_eq!(
+        action(&keymap, &pane, &typed('!')),
+        Some(Action::FailingOnly)
+    );
+    assert_eq!(action(&keymap, &pane, &typed('f')), None);
+    let end = press(KeyCode::End, KeyModifiers::NONE);
+    assert_eq!(action(&keymap, &pane, &end), Some(Action::Bottom));
+    // Its keys are its own screen's: `f` in the list is still free.
+    assert_eq!(action(&keymap, &Mode::List, &typed('f')), None);
+}
+
 #[test]
 fn the_file_is_found_by_flag_then_environment_then_xdg_then_home() {
     let env = |vars: &'static [(&'static str, &'static str)]| {

@@ -7,7 +7,14 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     use Action::*;
     // The startup error screen has its own keys only: nothing is listed
     // under it to filter, move in or restore.
-    if state.startup_error().is_some() && !matches!(action, Refresh | Quit | ShowSources) {
+    // The sources pane scrolls over it, and closes.
+    if state.startup_error().is_some()
+        && state.mode != Mode::Sources
+        && !matches!(action, Refresh | Quit | ShowSources)
+    {
+        return vec![];
+    }
+    if state.mode == Mode::Sources && super::sources_pane::on_action(state, action) {
         return vec![];
     }
     if let (Up | Down, Mode::Details { scroll, .. }) = (action, &mut state.mode) {
@@ -105,8 +112,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.mode = Mode::List;
         }
         ShowMessage if state.status.is_some() => state.mode = Mode::Message,
-        ShowMessage => {}
-        ShowSources => state.mode = Mode::Sources,
+        ShowMessage | FailingOnly => {}
+        ShowSources => super::sources_pane::open(state),
         AskedFirst => {
             let on = !state.list.asked_first();
             state.list.set_asked_first(on);

@@ -2,6 +2,8 @@
 //! identity, its listing and its CloudTrail lookups. Each feed fails on its
 //! own; rows stay keyed by ARN, which names region and account.
 
+use std::collections::HashSet;
+
 use crate::store::{Identity, StoreError};
 
 use crate::engine::reads::ReadLookup;
@@ -109,6 +111,64 @@ impl Feed {
     pub fn listed(&self) -> bool {
         self.load.completed && self.load.error.is_none()
     }
+}
+
+/// What the sources pane and the header say of the sources. Each call is
+/// one pass over them: with an Organization there are thousands, and the
+/// header asks on every frame.
+impl super::State {
+    /// What the sources pane says of one source.
+    pub fn feed_state(&self, id: SourceId) -> FeedState {
+        let feed = &self.feeds[id];
+        let peer_ok = self
+            .feeds
+            .iter()
+            .any(|f| credentials(f) == credentials(feed) && f.listed());
+        feed.state(peer_ok)
+    }
+
+    /// What the sources pane says of each source, by id.
+    pub fn feed_states(&self) -> Vec<FeedState> {
+        // A feed with an error is not listed itself, so "another feed with
+        // the same credentials listed" is "any such feed listed".
+        let listed: HashSet<(Option<&str>, Option<&str>)> = self
+            .feeds
+            .iter()
+            .filter(|f| f.listed())
+            .map(credentials)
+            .collect();
+        self.feeds
+            .iter()
+            .map(|f| f.state(listed.contains(&credentials(f))))
+            .collect()
+    }
+
+    /// How many listed rows each source holds now.
+    pub fn rows_by_source(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.feeds.len()];
+        for row in self.list.rows() {
+            if let Some(n) = counts.get_mut(row.source()) {
+                *n += 1;
+            }
+        }
+        counts
+    }
+
+    /// Sources that failed (a region not enabled has not).
+    pub fn failing(&self) -> usize {
+        self.feed_states()
+            .iter()
+            .filter(|s| matches!(s, FeedState::Failed(_)))
+            .count()
+    }
+}
+
+/// What a feed signs in with: its profile and endpoint.
+fn credentials(feed: &Feed) -> (Option<&str>, Option<&str>) {
+    (
+        feed.source.profile.as_deref(),
+        feed.source.endpoint_url.as_deref(),
+    )
 }
 
 pub use crate::store::arn_region_account;

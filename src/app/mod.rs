@@ -9,6 +9,7 @@ pub mod marks;
 mod msg;
 mod names;
 mod restore;
+mod sources_pane;
 pub use crate::engine::trail;
 
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ use listing::{on_deletions, on_identified, on_load_failed, on_page};
 use marks::{Batch, Bulk, Marks};
 pub use msg::{Action, Effect, Mode, Msg, Status, Target, Tone};
 use restore::on_restore_finished;
+pub use sources_pane::{Columns, LineKind, PaneLine, SourcesView};
 use trail::Phase;
 
 /// A confirmation ignores `y` and Enter this long after it is first drawn:
@@ -65,6 +67,7 @@ pub struct State {
     /// `DescribeSecret`'s answers, by ARN, for the details pane.
     described: HashMap<Arn, Result<crate::store::Described, StoreError>>,
     accounts: accounts::Accounts,
+    sources_pane: sources_pane::SourcesPane,
 }
 
 /// Read access for drawing and tests; only `update` changes the state.
@@ -124,34 +127,6 @@ impl State {
             .collect();
         (!reading.is_empty()).then(|| reading.iter().sum())
     }
-    /// What the sources pane says of one source.
-    pub fn feed_state(&self, id: SourceId) -> FeedState {
-        let feed = &self.feeds[id];
-        let peer_ok = self.feeds.iter().enumerate().any(|(other, f)| {
-            other != id
-                && f.source.profile == feed.source.profile
-                && f.source.endpoint_url == feed.source.endpoint_url
-                && f.listed()
-        });
-        feed.state(peer_ok)
-    }
-    /// How many listed rows each source holds now.
-    pub fn rows_by_source(&self) -> Vec<usize> {
-        let mut counts = vec![0; self.feeds.len()];
-        for row in self.list.rows() {
-            if let Some(n) = counts.get_mut(row.source()) {
-                *n += 1;
-            }
-        }
-        counts
-    }
-
-    /// Sources that failed (a region not enabled has not).
-    pub fn failing(&self) -> usize {
-        (0..self.feeds.len())
-            .filter(|&id| matches!(self.feed_state(id), FeedState::Failed(_)))
-            .count()
-    }
     pub fn status(&self) -> Option<&Status> {
         self.status.as_ref()
     }
@@ -207,6 +182,7 @@ impl State {
             stopped: None,
             described: HashMap::new(),
             accounts: accounts::Accounts::default(),
+            sources_pane: sources_pane::SourcesPane::default(),
         }
     }
 

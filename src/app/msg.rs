@@ -36,6 +36,8 @@ pub enum Action {
     CloseMessage,
     ShowSources,
     CloseSources,
+    /// In the sources pane: only the failing sources, or all again.
+    FailingOnly,
     /// The rows still asked for first, or back to soonest purge first.
     AskedFirst,
     /// Everything known of the selected secret.

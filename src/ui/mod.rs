@@ -7,6 +7,7 @@ mod details;
 mod help;
 mod hints;
 mod overlay;
+mod sources;
 mod table;
 pub mod theme;
 
@@ -82,7 +83,7 @@ pub fn render(frame: &mut Frame, state: &State) -> bool {
         Mode::ConfirmMany(bulk) => return confirm::confirm_many(frame, state, bulk),
         Mode::Help => help::help(frame),
         Mode::Message => overlay::message(frame, state),
-        Mode::Sources => overlay::sources(frame, state),
+        Mode::Sources => sources::sources(frame, state),
         Mode::Details { arn, scroll } => details::details(frame, state, arn, *scroll),
         Mode::ConfirmQuit => confirm::confirm_quit(frame, state),
         Mode::List | Mode::Filter => {}

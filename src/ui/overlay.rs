@@ -1,5 +1,5 @@
-//! Boxes drawn over the list: the startup error, the whole status message
-//! and the sources; and the pieces every box is built from.
+//! Boxes drawn over the list: the startup error and the whole status
+//! message; and the pieces every box is built from.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 
 use super::hints;
 use crate::advice;
-use crate::app::{FeedState, Source, State};
+use crate::app::{Source, State};
 use crate::keys::Scope;
 use crate::layout::LABEL_WIDTH;
 use crate::store::StoreError;
@@ -141,94 +141,4 @@ pub(super) fn too_small(frame: &mut Frame, (w, h): (u16, u16)) {
         .collect();
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// Every source: profile, account, region, state; for a failed one, its
-/// error and the fix.
-pub fn sources(frame: &mut Frame, state: &State) {
-    let area = frame.area();
-    let width = area.width.saturating_sub(2).min(110);
-    let text_width = usize::from(width.saturating_sub(4)).max(1);
-    let bold = Style::new().bold();
-    // Names from the config file stand where the ids would.
-    fn label<'a>(state: &'a State, feed: &'a crate::app::Feed) -> &'a str {
-        feed.known_account().map_or("?", |a| state.account_label(a))
-    }
-    let account_width = state
-        .feeds()
-        .iter()
-        .map(|f| crate::text::display_width(label(state, f)))
-        .max()
-        .unwrap_or(0)
-        .clamp(12, 24);
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{:<14} ", "Profile"), bold),
-        Span::styled(format!("{:<account_width$} ", "Account"), bold),
-        Span::styled(format!("{:<15} ", "Region"), bold),
-        Span::styled("State", bold),
-    ])];
-    let counts = state.rows_by_source();
-    for (id, feed) in state.feeds().iter().enumerate() {
-        let source = &feed.source;
-        let profile = source.profile.as_deref().unwrap_or("default");
-        let account = truncate(&sanitize(label(state, feed)), account_width).into_owned();
-        let region = source.region.as_deref().unwrap_or("(not set)");
-        let (text, style) = match state.feed_state(id) {
-            FeedState::Listing => ("listing…".to_owned(), Style::new().fg(Color::Cyan)),
-            FeedState::Done => (format!("done, {} scheduled", counts[id]), Style::new()),
-            FeedState::NotEnabled => ("not enabled".to_owned(), Style::new().dim()),
-            FeedState::Duplicate(of) => {
-                let other = state.feeds()[of]
-                    .source
-                    .profile
-                    .as_deref()
-                    .unwrap_or("default");
-                (
-                    format!("same account and region as {other}"),
-                    Style::new().dim(),
-                )
-            }
-            FeedState::Failed(e) => (
-                format!("failed: {}", advice::headline(e.kind)),
-                Style::new().red(),
-            ),
-        };
-        lines.push(Line::from(vec![
-            Span::raw(format!("{:<14} ", truncate(&sanitize(profile), 14))),
-            Span::raw(format!("{account:<account_width$} ")),
-            Span::raw(format!("{:<15} ", truncate(&sanitize(region), 15))),
-            Span::styled(text, style),
-        ]));
-        if let Some(identity) = &feed.identity
-            && state.feeds().len() > 1
-        {
-            // "assumed-role/Role/session", without the partition and account.
-            let who = identity.arn.splitn(6, ':').nth(5).unwrap_or(&identity.arn);
-            lines.extend(wrapped_field("", &format!("as {who}"), text_width, 2));
-        }
-        if let FeedState::Failed(error) = state.feed_state(id) {
-            lines.extend(wrapped_field("", &error.to_string(), text_width, 2));
-            lines.extend(wrapped_field(
-                "",
-                &advice::fix(&error, source),
-                text_width,
-                2,
-            ));
-        }
-    }
-    let room = usize::from(area.height.saturating_sub(4)).max(1);
-    if lines.len() > room {
-        lines.truncate(room.saturating_sub(1));
-        lines.push(Line::from("…"));
-    }
-    lines.push(Line::default());
-    lines.push(hints::hint_line(Scope::Sources));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(" Sources ")
-        .padding(Padding::horizontal(1));
-    let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
