@@ -337,6 +337,29 @@ fn an_account_reached_by_a_profile_and_by_the_org_role_is_listed_once() {
         None,
     );
     assert_eq!(names(&state), ["db", "db"], "one row per account");
+    // The member's row is restored through its role, and the prompt says so.
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 160,
+            height: 30,
+        },
+    );
+    act(&mut state, Action::Bottom);
+    act(&mut state, Action::Restore);
+    let Mode::Confirm(target) = state.mode().clone() else {
+        panic!("no confirmation")
+    };
+    assert_eq!(target.source, 2);
+    let shown = screen(&state);
+    // "Via account … · role", the role's name wrapped onto the next line.
+    assert!(shown.contains("· role"), "{shown}");
+    assert!(!shown.contains("· profile"), "{shown}");
+    assert!(shown.contains("OrganizationAccountAccessRole"), "{shown}");
+    assert_eq!(
+        target.route.map(|(_, caller)| caller).as_deref(),
+        Some("arn:aws:iam::999988887777:user/alice")
+    );
 }
 
 #[test]

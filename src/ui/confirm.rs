@@ -53,11 +53,14 @@ pub fn confirm(frame: &mut Frame, state: &State, target: &Target) -> bool {
     lines.extend(wrapped_field("Name", &target.name, text_width, 3));
     lines.extend(wrapped_field("ARN", arn, text_width, usize::MAX));
     // Where the call goes: the region and account the ARN names, with the
-    // credentials of the profile that listed it.
+    // credentials of the profile (or the member role) that listed it.
     let (region, account) = arn_region_account(target.arn.as_str());
-    let profile = &target.profile;
+    let how = match &target.route {
+        Some((role, _)) => format!("role {}", role.rsplit('/').next().unwrap_or(role)),
+        None => format!("profile {}", target.profile),
+    };
     let account = state.account_shown(account);
-    let via = format!("account {account} · {region} · profile {profile}");
+    let via = format!("account {account} · {region} · {how}");
     lines.extend(wrapped_field("Via", &via, text_width, 2));
     let deleted = match (dates.deleted_at, &dates.deleted_by) {
         (Some(at), by) => {
