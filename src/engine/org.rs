@@ -311,6 +311,35 @@ mod tests {
     }
 
     #[test]
+    fn list_accounts_refused_says_where_the_caller_must_be() {
+        let me = Identity {
+            account: "444455556666".into(),
+            arn: "arn:aws:iam::444455556666:user/alice".into(),
+        };
+        let denied = StoreError::new(
+            ErrorKind::AccessDenied,
+            Some("AccessDeniedException"),
+            "You don't have permissions to access this resource.",
+        );
+        let said = not_in_org(denied, &me).message;
+        assert!(
+            said.contains("management account or a delegated administrator"),
+            "{said}"
+        );
+        assert!(
+            said.contains("arn:aws:iam::444455556666:user/alice"),
+            "{said}"
+        );
+        let alone = StoreError::new(
+            ErrorKind::Service,
+            Some("AWSOrganizationsNotInUseException"),
+            "Your account is not a member of an organization.",
+        );
+        let said = not_in_org(alone, &me).message;
+        assert_eq!(said, "account 444455556666 is not in an AWS Organization");
+    }
+
+    #[test]
     fn the_session_is_named_after_the_caller_within_sts_rules() {
         let arn =
             "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0a1b/alice@example.com";
