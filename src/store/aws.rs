@@ -318,10 +318,7 @@ impl AwsStore {
             .send()
             .await
             .map_err(classify)?;
-        Ok(Identity {
-            account: out.account.unwrap_or_default(),
-            arn: out.arn.unwrap_or_default(),
-        })
+        Ok(identity_of(out))
     }
 
     /// One `LookupEvents` page of the events named `name`.
@@ -420,6 +417,16 @@ impl SecretStore for AwsStore {
 
     fn identity(&self) -> StoreFuture<'_, Identity> {
         Box::pin(async move { self.settle(self.who().await).await })
+    }
+}
+
+/// Who STS says the caller is.
+fn identity_of(
+    out: aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput,
+) -> Identity {
+    Identity {
+        account: out.account.unwrap_or_default(),
+        arn: out.arn.unwrap_or_default(),
     }
 }
 

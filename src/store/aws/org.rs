@@ -35,10 +35,7 @@ pub async fn caller(base: &SdkConfig) -> Result<Identity, StoreError> {
         .send()
         .await
         .map_err(classify)?;
-    Ok(Identity {
-        account: out.account.unwrap_or_default(),
-        arn: out.arn.unwrap_or_default(),
-    })
+    Ok(super::identity_of(out))
 }
 
 /// Organizations `ListAccounts`, every page.
